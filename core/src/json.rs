@@ -68,7 +68,8 @@ fn parse_duration(text: &str) -> Option<Duration> {
     Some(Duration::new(secs.parse().ok()?, nanos))
 }
 
-struct ValueJson<'v, 'a>(&'v Value<'a>);
+/// Serializes a bare [`Value`] in the point JSON form's `value` encoding.
+pub struct ValueJson<'v, 'a>(pub &'v Value<'a>);
 
 impl Serialize for ValueJson<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -1,0 +1,233 @@
+//! Conformance vectors: the language-neutral JSON cases in `conformance-vectors/` that the Rust,
+//! C and Python test suites all run.
+//!
+//! A file is a JSON array of cases:
+//!
+//! ```json
+//! { "name": "modbus/rtu/read-holding-request", "protocol": "modbus-rtu", "role": "request",
+//!   "hex": "11 03 00 6b 00 03 76 87", "source": "Modbus over serial line V1.02 §6.2.2",
+//!   "expect": { "frame": { "unit_id": 17, ... }, "points": [ ... ] } }
+//! { "name": "modbus/rtu/bad-crc", "protocol": "modbus-rtu", "role": "request",
+//!   "hex": "...", "source": "...", "expect": { "error": { "kind": "checksum", "offset": 6 } } }
+//! ```
+//!
+//! `expect.frame` and each of `expect.points` match when every key they name is present in the
+//! decoded result with an equal value (objects recursively; arrays element by element and of
+//! equal length; numbers by value). `expect.points`, when given, must have exactly as many entries
+//! as the decoder produced. A valid case is also re-encoded and must give back the same bytes,
+//! unless it sets `"reencode": false` (non-canonical input such as lower-case Modbus ASCII hex).
+
+use std::path::{Path, PathBuf};
+use std::string::{String, ToString};
+use std::vec::Vec;
+use std::{format, fs};
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use crate::registry::{error_json, parse_hex, Codec, Role};
+
+/// One conformance case.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vector {
+    /// Unique name, `protocol/area/case`.
+    pub name: String,
+    /// Registry name of the codec.
+    pub protocol: String,
+    /// Which layer the case is about (informational).
+    #[serde(default)]
+    pub layer: Option<String>,
+    /// `request` or `response`, for protocols that need it.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// The frame, hex with optional spaces.
+    pub hex: String,
+    /// Where the frame and the expected values come from.
+    pub source: String,
+    /// Free-form remarks.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Whether re-encoding must reproduce `hex` (default true).
+    #[serde(default = "yes")]
+    pub reencode: bool,
+    /// The expected outcome.
+    pub expect: Expect,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a case expects.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Expected frame fields (subset match).
+    #[serde(default)]
+    pub frame: Option<Json>,
+    /// Expected points (subset match per point, same count).
+    #[serde(default)]
+    pub points: Option<Vec<Json>>,
+    /// Expected error (`kind`, `offset`, optionally `layer`).
+    #[serde(default)]
+    pub error: Option<Json>,
+}
+
+/// Loads every `*.json` file under `dir` (sorted), returning `(file, case)` pairs.
+pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Vector)>, String> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let cases: Vec<Vector> =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+        out.extend(cases.into_iter().map(|c| (f.clone(), c)));
+    }
+    Ok(out)
+}
+
+/// Whether `actual` contains everything `expected` states (see the module docs).
+pub fn matches(expected: &Json, actual: &Json) -> Result<(), String> {
+    match (expected, actual) {
+        (Json::Object(e), Json::Object(a)) => {
+            for (k, ev) in e {
+                let av = a.get(k).ok_or_else(|| format!("missing key {k:?}"))?;
+                matches(ev, av).map_err(|m| format!("{k}: {m}"))?;
+            }
+            Ok(())
+        }
+        (Json::Array(e), Json::Array(a)) => {
+            if e.len() != a.len() {
+                return Err(format!("expected {} elements, found {}", e.len(), a.len()));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                matches(ev, av).map_err(|m| format!("[{i}]: {m}"))?;
+            }
+            Ok(())
+        }
+        (Json::Number(e), Json::Number(a)) if e.as_f64() == a.as_f64() => Ok(()),
+        (e, a) if e == a => Ok(()),
+        (e, a) => Err(format!("expected {e}, found {a}")),
+    }
+}
+
+/// Runs one case against `codecs`.
+pub fn check_with(codecs: &[Codec], v: &Vector) -> Result<(), String> {
+    let codec = codecs
+        .iter()
+        .find(|c| c.name == v.protocol)
+        .ok_or_else(|| format!("protocol {:?} is not compiled into this build", v.protocol))?;
+    let role = match v.role.as_deref() {
+        None => None,
+        Some(r) => Some(Role::from_name(r).ok_or_else(|| format!("bad role {r:?}"))?),
+    };
+    if codec.needs_role && role.is_none() {
+        return Err(format!("protocol {} needs a role", codec.name));
+    }
+    let bytes = parse_hex(&v.hex)?;
+    let expect = &v.expect;
+    if expect.frame.is_none() && expect.points.is_none() && expect.error.is_none() {
+        return Err("expect states nothing".into());
+    }
+    match ((codec.decode)(role, &bytes), &expect.error) {
+        (Err(e), Some(want)) => matches(want, &error_json(&e)).map_err(|m| format!("error: {m} (got: {e})")),
+        (Err(e), None) => Err(format!("decode failed: {e}")),
+        (Ok(d), Some(want)) => Err(format!("expected error {want}, decoded {}", d.frame)),
+        (Ok(decoded), None) => {
+            let actual = serde_json::to_value(&decoded).map_err(|e| e.to_string())?;
+            if let Some(frame) = &expect.frame {
+                matches(frame, &actual["frame"]).map_err(|m| format!("frame.{m}"))?;
+            }
+            if let Some(points) = &expect.points {
+                matches(&Json::Array(points.clone()), &actual["points"])
+                    .map_err(|m| format!("points{m}"))?;
+            }
+            if v.reencode {
+                let again = (codec.reencode)(role, &bytes).map_err(|e| format!("re-encode: {e}"))?;
+                if again != bytes {
+                    return Err(format!(
+                        "re-encode differs: {} instead of {}",
+                        crate::registry::hex(&again),
+                        crate::registry::hex(&bytes)
+                    ));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Error, ErrorKind, Layer};
+    use crate::registry::Decoded;
+    use serde_json::json;
+
+    /// A toy protocol: one byte, the frame is `{"byte": b}`; 0xFF is a checksum error at 0.
+    fn toy_decode(_: Option<Role>, b: &[u8]) -> Result<Decoded<'_>, Error> {
+        match b {
+            [0xFF] => Err(Error::new(Layer::Deframer, 0, ErrorKind::Checksum { expected: 1, found: 2 })),
+            [x] => Ok(Decoded { protocol: "toy", frame: json!({"byte": x, "extra": true}), points: Vec::new() }),
+            _ => Err(Error::truncated(Layer::Deframer, 0, 1, b.len())),
+        }
+    }
+    fn toy_reencode(r: Option<Role>, b: &[u8]) -> Result<Vec<u8>, Error> {
+        toy_decode(r, b).map(|_| std::vec![0])
+    }
+    const TOY: &[Codec] = &[Codec { name: "toy", needs_role: false, decode: toy_decode, reencode: toy_reencode }];
+
+    fn case(json: Json) -> Vector {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn frame_subset_and_error_matching() {
+        let ok = case(json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t",
+                             "expect": {"frame": {"byte": 0}}}));
+        assert_eq!(check_with(TOY, &ok), Ok(()));
+        let wrong = case(json!({"name": "a", "protocol": "toy", "hex": "01", "source": "t", "reencode": false,
+                                "expect": {"frame": {"byte": 2}}}));
+        assert!(check_with(TOY, &wrong).unwrap_err().contains("byte"));
+        let not_reencoded = case(json!({"name": "a", "protocol": "toy", "hex": "01", "source": "t",
+                                        "expect": {"frame": {"byte": 1}}}));
+        assert!(check_with(TOY, &not_reencoded).unwrap_err().contains("re-encode"));
+        let err = case(json!({"name": "a", "protocol": "toy", "hex": "ff", "source": "t",
+                              "expect": {"error": {"kind": "checksum", "offset": 0}}}));
+        assert_eq!(check_with(TOY, &err), Ok(()));
+        let wrong_err = case(json!({"name": "a", "protocol": "toy", "hex": "ff", "source": "t",
+                                    "expect": {"error": {"kind": "truncated", "offset": 0}}}));
+        assert!(check_with(TOY, &wrong_err).is_err());
+        let missed_err = case(json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t",
+                                     "expect": {"error": {"kind": "checksum"}}}));
+        assert!(check_with(TOY, &missed_err).is_err());
+        let empty = case(json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t", "expect": {}}));
+        assert!(check_with(TOY, &empty).is_err());
+    }
+
+    #[test]
+    fn a_protocol_not_compiled_in_fails_loudly() {
+        let v = case(json!({"name": "a", "protocol": "profibus", "hex": "00", "source": "t",
+                            "expect": {"frame": {}}}));
+        assert!(check_with(TOY, &v).unwrap_err().contains("not compiled"));
+    }
+
+    #[test]
+    fn vectors_must_name_a_source() {
+        let r: Result<Vector, _> = serde_json::from_value(json!({"name": "a", "protocol": "toy", "hex": "00", "expect": {}}));
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn points_count_must_match() {
+        assert!(matches(&json!([{}]), &json!([])).is_err());
+        assert!(matches(&json!({"a": 1.0}), &json!({"a": 1})).is_ok());
+        assert!(matches(&json!({"a": [1, 2]}), &json!({"a": [1, 2, 3]})).is_err());
+    }
+}
