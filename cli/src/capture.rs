@@ -66,7 +66,8 @@ impl serde::Serialize for Line<'_, '_> {
 pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
     let usage = |msg: String| Failure::Usage(format!("{}: {msg}", path.display()));
     let file = File::open(path).map_err(|e| usage(e.to_string()))?;
-    let mut reader = create_reader(1 << 16, file).map_err(|e| usage(format!("not a pcap or pcapng file ({e})")))?;
+    let mut reader = create_reader(1 << 16, file)
+        .map_err(|e| usage(format!("not a pcap or pcapng file ({e})")))?;
     let mut out = std::io::stdout().lock();
     let mut dissector = Dissector;
     let mut legacy_linktype = Linktype::ETHERNET;
@@ -80,21 +81,31 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
                 let packet = match &block {
                     PcapBlockOwned::LegacyHeader(h) => {
                         legacy_linktype = h.network;
-                        legacy_nanos = h.magic_number == 0xa1b2_3c4d || h.magic_number == 0x4d3c_b2a1;
+                        legacy_nanos =
+                            h.magic_number == 0xa1b2_3c4d || h.magic_number == 0x4d3c_b2a1;
                         None
                     }
                     PcapBlockOwned::Legacy(b) => {
                         let frac = i64::from(b.ts_usec) * if legacy_nanos { 1 } else { 1_000 };
-                        Some((legacy_linktype, Some(i64::from(b.ts_sec) * 1_000_000_000 + frac), b.data))
+                        Some((
+                            legacy_linktype,
+                            Some(i64::from(b.ts_sec) * 1_000_000_000 + frac),
+                            b.data,
+                        ))
                     }
                     PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
-                        interfaces.push((idb.linktype, idb.ts_resolution().unwrap_or(1_000_000), idb.ts_offset()));
+                        interfaces.push((
+                            idb.linktype,
+                            idb.ts_resolution().unwrap_or(1_000_000),
+                            idb.ts_offset(),
+                        ));
                         None
                     }
                     PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
                         interfaces.get(epb.if_id as usize).map(|&(lt, res, off)| {
                             let units = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
-                            let nanos = (i128::from(units) * 1_000_000_000 / i128::from(res.max(1)))
+                            let nanos = (i128::from(units) * 1_000_000_000
+                                / i128::from(res.max(1)))
                                 + i128::from(off) * 1_000_000_000;
                             let data = epb.data.get(..epb.caplen as usize).unwrap_or(epb.data);
                             (lt, i64::try_from(nanos).ok(), data)
@@ -107,13 +118,26 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
                 };
                 if let Some((linktype, ts_nanos, data)) = packet {
                     number += 1;
-                    let packet = Packet { number, ts_nanos, linktype, data };
+                    let packet = Packet {
+                        number,
+                        ts_nanos,
+                        linktype,
+                        data,
+                    };
                     for decoded in dissector.dissect(&packet, &opts) {
                         let written = match format {
-                            Format::Json => serde_json::to_writer(&mut out, &Line { number, ts: ts_nanos, decoded: &decoded })
-                                .map_err(std::io::Error::from)
-                                .and_then(|()| writeln!(out)),
-                            Format::Text => write!(out, "#{number} ").and_then(|()| output::write_text(&mut out, &decoded)),
+                            Format::Json => serde_json::to_writer(
+                                &mut out,
+                                &Line {
+                                    number,
+                                    ts: ts_nanos,
+                                    decoded: &decoded,
+                                },
+                            )
+                            .map_err(std::io::Error::from)
+                            .and_then(|()| writeln!(out)),
+                            Format::Text => write!(out, "#{number} ")
+                                .and_then(|()| output::write_text(&mut out, &decoded)),
                         };
                         written.map_err(|e| Failure::Usage(format!("stdout: {e}")))?;
                     }
@@ -121,8 +145,14 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
                 reader.consume(consumed);
             }
             Err(PcapError::Eof) => break,
-            Err(PcapError::Incomplete(_)) => reader.refill().map_err(|e| usage(format!("read error: {e}")))?,
-            Err(e) => return Err(usage(format!("malformed capture after frame {number}: {e}"))),
+            Err(PcapError::Incomplete(_)) => reader
+                .refill()
+                .map_err(|e| usage(format!("read error: {e}")))?,
+            Err(e) => {
+                return Err(usage(format!(
+                    "malformed capture after frame {number}: {e}"
+                )))
+            }
         }
     }
     Ok(())

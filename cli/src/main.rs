@@ -19,7 +19,11 @@ use causeway_codecs::registry::{self, parse_hex, Role};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "causeway", version, about = "Decode industrial protocol frames into canonical points")]
+#[command(
+    name = "causeway",
+    version,
+    about = "Decode industrial protocol frames into canonical points"
+)]
 struct Cli {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json, global = true)]
@@ -78,10 +82,16 @@ fn main() -> ExitCode {
             file,
             hex,
         } => decode(cli.format, &protocol, role, file, &hex),
-        Command::Pcap { file, port } => capture::run(cli.format, &file, capture::Options { modbus_port: port }),
+        Command::Pcap { file, port } => {
+            capture::run(cli.format, &file, capture::Options { modbus_port: port })
+        }
         Command::Protocols => {
             for c in registry::codecs() {
-                println!("{}{}", c.name, if c.needs_role { " (needs --role)" } else { "" });
+                println!(
+                    "{}{}",
+                    c.name,
+                    if c.needs_role { " (needs --role)" } else { "" }
+                );
             }
             Ok(())
         }
@@ -95,7 +105,10 @@ fn main() -> ExitCode {
         Err(Failure::Decode(e)) => {
             eprintln!("causeway: {e}");
             if cli.format == Format::Json {
-                println!("{}", serde_json::json!({ "error": registry::error_json(&e) }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": registry::error_json(&e) })
+                );
             }
             ExitCode::from(1)
         }
@@ -123,7 +136,9 @@ fn decode(
     });
     let codec = registry::lookup(protocol, role).map_err(|e| Failure::Usage(e.to_string()))?;
     let bytes = match file {
-        Some(path) => std::fs::read(&path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?,
+        Some(path) => {
+            std::fs::read(&path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?
+        }
         None => {
             let text = if hex == ["-"] {
                 let mut s = String::new();

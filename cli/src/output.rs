@@ -9,7 +9,11 @@ fn flatten(prefix: &str, v: &Json, out: &mut Vec<String>) {
     match v {
         Json::Object(m) => {
             for (k, v) in m {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -25,18 +29,26 @@ pub fn write_text(out: &mut impl Write, decoded: &Decoded<'_>) -> io::Result<()>
     for p in &decoded.points {
         let value = match &p.value {
             causeway_core::Value::Text(t) => format!("{t:?}"),
-            other => serde_json::to_string(&causeway_core::json::ValueJson(other)).unwrap_or_default(),
+            other => {
+                serde_json::to_string(&causeway_core::json::ValueJson(other)).unwrap_or_default()
+            }
         };
         let unit = p.unit.map(|u| format!(" {u}")).unwrap_or_default();
         let quantity = p.quantity.map(|q| format!(" [{q}]")).unwrap_or_default();
         let quality = if p.quality.severity == causeway_core::Severity::Good {
             String::new()
         } else {
-            format!(" ({} {}{})", p.quality.severity.name(), p.quality.reason,
-                p.quality.code.map(|c| format!(" code {c}")).unwrap_or_default())
+            format!(
+                " ({} {}{})",
+                p.quality.severity.name(),
+                p.quality.reason,
+                p.quality
+                    .code
+                    .map(|c| format!(" code {c}"))
+                    .unwrap_or_default()
+            )
         };
         writeln!(out, "  {} = {value}{unit}{quantity}{quality}", p.id())?;
     }
     Ok(())
 }
-

@@ -288,7 +288,12 @@ impl<B: Buffer> Assembler<B> {
             ));
         }
         if matches!(self.total, Some(t) if t != total) {
-            return Err(Self::err(0, ErrorKind::Conflict { what: "total length differs" }));
+            return Err(Self::err(
+                0,
+                ErrorKind::Conflict {
+                    what: "total length differs",
+                },
+            ));
         }
         self.total = Some(total);
         Ok(())
@@ -309,9 +314,13 @@ impl<B: Buffer> Assembler<B> {
 
     /// Inserts `data` at `offset`.
     pub fn insert(&mut self, offset: usize, data: &[u8]) -> Result<()> {
-        let end = offset
-            .checked_add(data.len())
-            .ok_or(Self::err(offset, ErrorKind::Oversize { limit: usize::MAX, found: offset }))?;
+        let end = offset.checked_add(data.len()).ok_or(Self::err(
+            offset,
+            ErrorKind::Oversize {
+                limit: usize::MAX,
+                found: offset,
+            },
+        ))?;
         if let Some(total) = self.total {
             if end > total {
                 return Err(Self::err(
@@ -337,7 +346,12 @@ impl<B: Buffer> Assembler<B> {
         for r in self.filled() {
             let (lo, hi) = (r.start.max(offset), r.end.min(end));
             if lo < hi && stored.get(lo..hi) != data.get(lo - offset..hi - offset) {
-                return Err(Self::err(lo, ErrorKind::Conflict { what: "overlap with different content" }));
+                return Err(Self::err(
+                    lo,
+                    ErrorKind::Conflict {
+                        what: "overlap with different content",
+                    },
+                ));
             }
         }
         // New range list: merge every range touching [offset, end).
@@ -438,7 +452,13 @@ mod tests {
         assert_eq!(s.next(), Some(Event::Frame(&[0x7E, 0])));
         assert_eq!(s.next(), None);
         let err = s.push(&[0; 17]).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Capacity { needed: 17, capacity: 16 });
+        assert_eq!(
+            err.kind,
+            ErrorKind::Capacity {
+                needed: 17,
+                capacity: 16
+            }
+        );
     }
 
     #[test]
@@ -468,7 +488,13 @@ mod tests {
         let e = a.insert(2, &[9, 9]).unwrap_err();
         assert_eq!((e.offset, e.kind.name()), (2, "conflict"));
         let e = a.insert(6, &[0; 3]).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Capacity { needed: 9, capacity: 8 });
+        assert_eq!(
+            e.kind,
+            ErrorKind::Capacity {
+                needed: 9,
+                capacity: 8
+            }
+        );
         a.set_total(4).unwrap();
         let e = a.insert(3, &[4, 5]).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Oversize { limit: 4, found: 5 });

@@ -136,7 +136,9 @@ pub fn check_with(codecs: &[Codec], v: &Vector) -> Result<(), String> {
         return Err("expect states nothing".into());
     }
     match ((codec.decode)(role, &bytes), &expect.error) {
-        (Err(e), Some(want)) => matches(want, &error_json(&e)).map_err(|m| format!("error: {m} (got: {e})")),
+        (Err(e), Some(want)) => {
+            matches(want, &error_json(&e)).map_err(|m| format!("error: {m} (got: {e})"))
+        }
         (Err(e), None) => Err(format!("decode failed: {e}")),
         (Ok(d), Some(want)) => Err(format!("expected error {want}, decoded {}", d.frame)),
         (Ok(decoded), None) => {
@@ -149,7 +151,8 @@ pub fn check_with(codecs: &[Codec], v: &Vector) -> Result<(), String> {
                     .map_err(|m| format!("points{m}"))?;
             }
             if v.reencode {
-                let again = (codec.reencode)(role, &bytes).map_err(|e| format!("re-encode: {e}"))?;
+                let again =
+                    (codec.reencode)(role, &bytes).map_err(|e| format!("re-encode: {e}"))?;
                 if again != bytes {
                     return Err(format!(
                         "re-encode differs: {} instead of {}",
@@ -173,15 +176,31 @@ mod tests {
     /// A toy protocol: one byte, the frame is `{"byte": b}`; 0xFF is a checksum error at 0.
     fn toy_decode(_: Option<Role>, b: &[u8]) -> Result<Decoded<'_>, Error> {
         match b {
-            [0xFF] => Err(Error::new(Layer::Deframer, 0, ErrorKind::Checksum { expected: 1, found: 2 })),
-            [x] => Ok(Decoded { protocol: "toy", frame: json!({"byte": x, "extra": true}), points: Vec::new() }),
+            [0xFF] => Err(Error::new(
+                Layer::Deframer,
+                0,
+                ErrorKind::Checksum {
+                    expected: 1,
+                    found: 2,
+                },
+            )),
+            [x] => Ok(Decoded {
+                protocol: "toy",
+                frame: json!({"byte": x, "extra": true}),
+                points: Vec::new(),
+            }),
             _ => Err(Error::truncated(Layer::Deframer, 0, 1, b.len())),
         }
     }
     fn toy_reencode(r: Option<Role>, b: &[u8]) -> Result<Vec<u8>, Error> {
         toy_decode(r, b).map(|_| std::vec![0])
     }
-    const TOY: &[Codec] = &[Codec { name: "toy", needs_role: false, decode: toy_decode, reencode: toy_reencode }];
+    const TOY: &[Codec] = &[Codec {
+        name: "toy",
+        needs_role: false,
+        decode: toy_decode,
+        reencode: toy_reencode,
+    }];
 
     fn case(json: Json) -> Vector {
         serde_json::from_value(json).unwrap()
@@ -189,38 +208,57 @@ mod tests {
 
     #[test]
     fn frame_subset_and_error_matching() {
-        let ok = case(json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t",
-                             "expect": {"frame": {"byte": 0}}}));
+        let ok = case(
+            json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t",
+                             "expect": {"frame": {"byte": 0}}}),
+        );
         assert_eq!(check_with(TOY, &ok), Ok(()));
-        let wrong = case(json!({"name": "a", "protocol": "toy", "hex": "01", "source": "t", "reencode": false,
-                                "expect": {"frame": {"byte": 2}}}));
+        let wrong = case(
+            json!({"name": "a", "protocol": "toy", "hex": "01", "source": "t", "reencode": false,
+                                "expect": {"frame": {"byte": 2}}}),
+        );
         assert!(check_with(TOY, &wrong).unwrap_err().contains("byte"));
-        let not_reencoded = case(json!({"name": "a", "protocol": "toy", "hex": "01", "source": "t",
-                                        "expect": {"frame": {"byte": 1}}}));
-        assert!(check_with(TOY, &not_reencoded).unwrap_err().contains("re-encode"));
-        let err = case(json!({"name": "a", "protocol": "toy", "hex": "ff", "source": "t",
-                              "expect": {"error": {"kind": "checksum", "offset": 0}}}));
+        let not_reencoded = case(
+            json!({"name": "a", "protocol": "toy", "hex": "01", "source": "t",
+                                        "expect": {"frame": {"byte": 1}}}),
+        );
+        assert!(check_with(TOY, &not_reencoded)
+            .unwrap_err()
+            .contains("re-encode"));
+        let err = case(
+            json!({"name": "a", "protocol": "toy", "hex": "ff", "source": "t",
+                              "expect": {"error": {"kind": "checksum", "offset": 0}}}),
+        );
         assert_eq!(check_with(TOY, &err), Ok(()));
-        let wrong_err = case(json!({"name": "a", "protocol": "toy", "hex": "ff", "source": "t",
-                                    "expect": {"error": {"kind": "truncated", "offset": 0}}}));
+        let wrong_err = case(
+            json!({"name": "a", "protocol": "toy", "hex": "ff", "source": "t",
+                                    "expect": {"error": {"kind": "truncated", "offset": 0}}}),
+        );
         assert!(check_with(TOY, &wrong_err).is_err());
-        let missed_err = case(json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t",
-                                     "expect": {"error": {"kind": "checksum"}}}));
+        let missed_err = case(
+            json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t",
+                                     "expect": {"error": {"kind": "checksum"}}}),
+        );
         assert!(check_with(TOY, &missed_err).is_err());
-        let empty = case(json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t", "expect": {}}));
+        let empty =
+            case(json!({"name": "a", "protocol": "toy", "hex": "00", "source": "t", "expect": {}}));
         assert!(check_with(TOY, &empty).is_err());
     }
 
     #[test]
     fn a_protocol_not_compiled_in_fails_loudly() {
-        let v = case(json!({"name": "a", "protocol": "profibus", "hex": "00", "source": "t",
-                            "expect": {"frame": {}}}));
+        let v = case(
+            json!({"name": "a", "protocol": "profibus", "hex": "00", "source": "t",
+                            "expect": {"frame": {}}}),
+        );
         assert!(check_with(TOY, &v).unwrap_err().contains("not compiled"));
     }
 
     #[test]
     fn vectors_must_name_a_source() {
-        let r: Result<Vector, _> = serde_json::from_value(json!({"name": "a", "protocol": "toy", "hex": "00", "expect": {}}));
+        let r: Result<Vector, _> = serde_json::from_value(
+            json!({"name": "a", "protocol": "toy", "hex": "00", "expect": {}}),
+        );
         assert!(r.is_err());
     }
 

@@ -31,9 +31,41 @@ pub mod buffer;
 pub mod checksum;
 #[cfg(feature = "std")]
 pub mod conformance;
+pub mod cursor;
 pub mod error;
+#[cfg(feature = "modbus")]
+pub mod modbus;
 #[cfg(feature = "alloc")]
 pub mod registry;
 
 pub use causeway_core as core_model;
+
+/// Which side of a request/response protocol a frame comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Master/client to slave/server.
+    Request,
+    /// Slave/server to master/client.
+    Response,
+}
+
+impl Role {
+    /// `"request"` or `"response"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::Request => "request",
+            Role::Response => "response",
+        }
+    }
+
+    /// Parses `"request"` / `"response"`.
+    pub fn from_name(name: &str) -> Option<Role> {
+        match name {
+            "request" => Some(Role::Request),
+            "response" => Some(Role::Response),
+            _ => None,
+        }
+    }
+}
+
 pub use error::{Error, ErrorKind, Layer, Result};

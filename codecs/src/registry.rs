@@ -12,33 +12,7 @@ use serde_json::{json, Value as Json};
 
 use crate::error::{Error, ErrorKind};
 
-/// Which side of a request/response protocol a frame comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Master/client to slave/server.
-    Request,
-    /// Slave/server to master/client.
-    Response,
-}
-
-impl Role {
-    /// `"request"` or `"response"`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Role::Request => "request",
-            Role::Response => "response",
-        }
-    }
-
-    /// Parses `"request"` / `"response"`.
-    pub fn from_name(name: &str) -> Option<Role> {
-        match name {
-            "request" => Some(Role::Request),
-            "response" => Some(Role::Response),
-            _ => None,
-        }
-    }
-}
+pub use crate::Role;
 
 /// A decoded frame in its JSON-ready form.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,7 +51,14 @@ pub struct Codec {
 /// Every codec compiled into this build.
 pub fn codecs() -> &'static [Codec] {
     &[
-        // MODBUS
+        #[cfg(feature = "modbus")]
+        crate::modbus::json::TCP,
+        #[cfg(feature = "modbus")]
+        crate::modbus::json::RTU,
+        #[cfg(feature = "modbus")]
+        crate::modbus::json::ASCII,
+        #[cfg(feature = "modbus")]
+        crate::modbus::json::RTU_OVER_TCP,
     ]
 }
 
@@ -129,8 +110,12 @@ pub fn error_json(e: &Error) -> Json {
     let (expected, found) = match e.kind {
         ErrorKind::Truncated { needed, available } => (json!(needed), json!(available)),
         ErrorKind::Checksum { expected, found } => (json!(expected), json!(found)),
-        ErrorKind::Invalid { expected, found, .. } => (json!(expected), json!(found)),
-        ErrorKind::Length { expected, found, .. } => (json!(expected), json!(found)),
+        ErrorKind::Invalid {
+            expected, found, ..
+        } => (json!(expected), json!(found)),
+        ErrorKind::Length {
+            expected, found, ..
+        } => (json!(expected), json!(found)),
         ErrorKind::Oversize { limit, found } => (json!(limit), json!(found)),
         ErrorKind::Capacity { needed, capacity } => (json!(needed), json!(capacity)),
         ErrorKind::Unsupported { found, .. } => (Json::Null, json!(found)),
@@ -165,7 +150,10 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
         .flat_map(|g| g.bytes())
         .collect();
     if digits.len() % 2 != 0 {
-        return Err(alloc::format!("odd number of hex digits ({})", digits.len()));
+        return Err(alloc::format!(
+            "odd number of hex digits ({})",
+            digits.len()
+        ));
     }
     digits
         .chunks(2)
@@ -174,7 +162,12 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
             core::str::from_utf8(pair)
                 .ok()
                 .and_then(|p| u8::from_str_radix(p, 16).ok())
-                .ok_or_else(|| alloc::format!("not a hex byte at byte {i}: {:?}", String::from_utf8_lossy(pair)))
+                .ok_or_else(|| {
+                    alloc::format!(
+                        "not a hex byte at byte {i}: {:?}",
+                        String::from_utf8_lossy(pair)
+                    )
+                })
         })
         .collect()
 }
@@ -202,7 +195,10 @@ mod tests {
         let e = Error::new(
             crate::error::Layer::ModbusRtu,
             6,
-            ErrorKind::Checksum { expected: 0x1241, found: 0 },
+            ErrorKind::Checksum {
+                expected: 0x1241,
+                found: 0,
+            },
         );
         let j = error_json(&e);
         assert_eq!(j["layer"], "modbus-rtu");

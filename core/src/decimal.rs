@@ -71,10 +71,7 @@ impl Decimal {
             m /= 10;
             e = e.checked_add(1)?;
         }
-        Some(Decimal::new(
-            i64::try_from(m).ok()?,
-            i16::try_from(e).ok()?,
-        ))
+        Some(Decimal::new(i64::try_from(m).ok()?, i16::try_from(e).ok()?))
     }
 
     /// Aligns two decimals to a common exponent (the smaller one), as i128 mantissas.
@@ -225,7 +222,10 @@ impl From<i64> for Decimal {
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut digits = StackBuf::<24>::new();
-        fmt::write(&mut digits, format_args!("{}", self.mantissa.unsigned_abs()))?;
+        fmt::write(
+            &mut digits,
+            format_args!("{}", self.mantissa.unsigned_abs()),
+        )?;
         let digits = digits.as_str();
         if self.mantissa < 0 {
             f.write_str("-")?;
@@ -305,7 +305,10 @@ impl FromStr for Decimal {
             }
             i += 1;
         }
-        match 10u64.checked_pow(zeros).and_then(|s| magnitude.checked_mul(s)) {
+        match 10u64
+            .checked_pow(zeros)
+            .and_then(|s| magnitude.checked_mul(s))
+        {
             Some(m) if i64::try_from(m).is_ok() || m == 1 << 63 => magnitude = m,
             _ => exponent += i32::try_from(zeros).unwrap_or(i32::MAX),
         }
@@ -380,7 +383,10 @@ mod tests {
         assert_eq!(Decimal::new(0, -3).to_string(), "0.000");
         assert_eq!(Decimal::new(0, 3).to_string(), "0");
         assert_eq!(Decimal::new(7, -1).to_string(), "0.7");
-        assert_eq!(Decimal::new(i64::MIN, 0).to_string(), "-9223372036854775808");
+        assert_eq!(
+            Decimal::new(i64::MIN, 0).to_string(),
+            "-9223372036854775808"
+        );
         assert_eq!(Decimal::new(-123, -5).to_string(), "-0.00123");
     }
 
@@ -428,7 +434,10 @@ mod tests {
             Some(Decimal::new(125, -3))
         );
         assert_eq!(Decimal::new(1, 0).checked_mul_ratio(1, 3), None);
-        assert_eq!(Decimal::new(i64::MAX, 0).checked_mul(Decimal::new(3, 0)), None);
+        assert_eq!(
+            Decimal::new(i64::MAX, 0).checked_mul(Decimal::new(3, 0)),
+            None
+        );
     }
 
     proptest! {

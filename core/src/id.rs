@@ -123,12 +123,14 @@ impl Manufacturer {
 
     /// Packs three letters in `@`..`_`.
     pub fn from_letters(letters: [u8; 3]) -> Option<Self> {
-        letters.iter().try_fold(0u16, |acc, &l| {
-            (b'@'..=b'_')
-                .contains(&l)
-                .then(|| (acc << 5) | u16::from(l - b'@'))
-        })
-        .map(Manufacturer)
+        letters
+            .iter()
+            .try_fold(0u16, |acc, &l| {
+                (b'@'..=b'_')
+                    .contains(&l)
+                    .then(|| (acc << 5) | u16::from(l - b'@'))
+            })
+            .map(Manufacturer)
     }
 }
 
@@ -328,7 +330,11 @@ impl<'s> Cursor<'s> {
     }
 
     /// A number in decimal, or hex with `0x`.
-    fn number<T: TryFrom<u64>>(&mut self, stops: &[char], expected: &'static str) -> Result<T, IdError> {
+    fn number<T: TryFrom<u64>>(
+        &mut self,
+        stops: &[char],
+        expected: &'static str,
+    ) -> Result<T, IdError> {
         let start = self.pos;
         let tok = self.token(stops);
         let parsed = match tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")) {
@@ -336,12 +342,10 @@ impl<'s> Cursor<'s> {
             _ if !tok.is_empty() && tok.bytes().all(|b| b.is_ascii_digit()) => tok.parse().ok(),
             _ => None,
         };
-        parsed
-            .and_then(|v| T::try_from(v).ok())
-            .ok_or(IdError {
-                position: start,
-                expected,
-            })
+        parsed.and_then(|v| T::try_from(v).ok()).ok_or(IdError {
+            position: start,
+            expected,
+        })
     }
 
     fn end(&self) -> Result<(), IdError> {
@@ -598,7 +602,9 @@ mod tests {
             let id: PointId = s.parse().unwrap();
             assert_eq!(id.to_string(), s);
         }
-        let id: PointId = "mbus:id=12345678,man=LUG,ver=2,med=heat/rec:3".parse().unwrap();
+        let id: PointId = "mbus:id=12345678,man=LUG,ver=2,med=heat/rec:3"
+            .parse()
+            .unwrap();
         assert_eq!(
             id.device,
             Device::MBus {
@@ -620,37 +626,78 @@ mod tests {
     #[test]
     fn errors_name_the_position() {
         let e = "modbus:unit=300/holding:0".parse::<PointId>().unwrap_err();
-        assert_eq!(e, IdError { position: 12, expected: "a unit id 0-255" });
+        assert_eq!(
+            e,
+            IdError {
+                position: 12,
+                expected: "a unit id 0-255"
+            }
+        );
         let e = "modbus:unit=1/holdin:0".parse::<PointId>().unwrap_err();
         assert_eq!(e.position, 14);
-        let e = "mbus:id=1234,man=LUG,ver=2,med=heat".parse::<Device>().unwrap_err();
-        assert_eq!(e, IdError { position: 8, expected: "8 hex/BCD digits" });
+        let e = "mbus:id=1234,man=LUG,ver=2,med=heat"
+            .parse::<Device>()
+            .unwrap_err();
+        assert_eq!(
+            e,
+            IdError {
+                position: 8,
+                expected: "8 hex/BCD digits"
+            }
+        );
         let e = "mbus:id=12345678,colour=red".parse::<Device>().unwrap_err();
-        assert_eq!(e, IdError { position: 17, expected: "a known key" });
+        assert_eq!(
+            e,
+            IdError {
+                position: 17,
+                expected: "a known key"
+            }
+        );
         let e = "mbus:id=12345678,man=LUG".parse::<Device>().unwrap_err();
         assert_eq!(e.expected, "a ver= key");
         let e = "can:id=1".parse::<Device>().unwrap_err();
         assert_eq!(e.position, 0);
-        let e = "epa:app=0x20/obj=0x10/attr=2x".parse::<PointId>().unwrap_err();
+        let e = "epa:app=0x20/obj=0x10/attr=2x"
+            .parse::<PointId>()
+            .unwrap_err();
         assert_eq!(e.position, 27);
     }
 
     fn device() -> impl Strategy<Value = Device> {
         prop_oneof![
-            (any::<u8>(), proptest::option::of(any::<[u8; 4]>()), any::<Option<u16>>()).prop_map(
-                |(unit, ip, port)| Device::Modbus {
+            (
+                any::<u8>(),
+                proptest::option::of(any::<[u8; 4]>()),
+                any::<Option<u16>>()
+            )
+                .prop_map(|(unit, ip, port)| Device::Modbus {
                     unit,
                     host: ip.map(|o| IpAddr::from(o)),
                     port
+                }),
+            (any::<u32>(), 0u16..0x8000, any::<u8>(), any::<u8>()).prop_map(
+                |(id, m, version, med)| {
+                    Device::MBus {
+                        id,
+                        manufacturer: Manufacturer(m),
+                        version,
+                        medium: Medium(med),
+                    }
                 }
             ),
-            (any::<u32>(), 0u16..0x8000, any::<u8>(), any::<u8>()).prop_map(|(id, m, version, med)| {
-                Device::MBus { id, manufacturer: Manufacturer(m), version, medium: Medium(med) }
-            }),
             any::<u16>().prop_map(|app| Device::Epa { app }),
-            (any::<u16>(), any::<u16>(), any::<u64>(), any::<bool>()).prop_map(|(pan, s, e, ext)| {
-                Device::Wpan { pan, addr: if ext { WpanAddr::Extended(e) } else { WpanAddr::Short(s) } }
-            }),
+            (any::<u16>(), any::<u16>(), any::<u64>(), any::<bool>()).prop_map(
+                |(pan, s, e, ext)| {
+                    Device::Wpan {
+                        pan,
+                        addr: if ext {
+                            WpanAddr::Extended(e)
+                        } else {
+                            WpanAddr::Short(s)
+                        },
+                    }
+                }
+            ),
         ]
     }
 

@@ -200,11 +200,14 @@ fn named<T, E: serde::de::Error>(
 
 fn value_from_json<E: serde::de::Error>(ty: &str, raw: &RawValue) -> Result<Value<'static>, E> {
     let text = raw.get();
-    let json = |t: &str| -> Result<serde_json::Value, E> { serde_json::from_str(t).map_err(E::custom) };
+    let json =
+        |t: &str| -> Result<serde_json::Value, E> { serde_json::from_str(t).map_err(E::custom) };
     let string = || -> Result<String, E> {
         match json(text)? {
             serde_json::Value::String(s) => Ok(s),
-            other => Err(E::custom(alloc::format!("expected a string for {ty}, found {other}"))),
+            other => Err(E::custom(alloc::format!(
+                "expected a string for {ty}, found {other}"
+            ))),
         }
     };
     let bad = |what: &str| E::custom(alloc::format!("invalid {ty} value {text}: {what}"));
@@ -227,7 +230,10 @@ fn value_from_json<E: serde::de::Error>(ty: &str, raw: &RawValue) -> Result<Valu
                 .then(|| {
                     (0..hex.len())
                         .step_by(2)
-                        .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                        .map(|i| {
+                            hex.get(i..i + 2)
+                                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        })
                         .collect()
                 })
                 .flatten();
@@ -311,22 +317,37 @@ mod tests {
 
     #[test]
     fn decimals_print_exactly() {
-        for (m, e, text) in [(1234, -3, "1.234"), (-5, -2, "-0.05"), (1234, 1, "12340"), (1200, -3, "1.200")] {
+        for (m, e, text) in [
+            (1234, -3, "1.234"),
+            (-5, -2, "-0.05"),
+            (1234, 1, "12340"),
+            (1200, -3, "1.200"),
+        ] {
             let p = Point::new(
                 Device::Epa { app: 1 },
                 Address::Epa { obj: 1, attr: 1 },
                 Value::Decimal(Decimal::new(m, e)),
             );
             let json = serde_json::to_string(&p).unwrap();
-            assert!(json.contains(&alloc::format!("\"value\":{text},")), "{json}");
+            assert!(
+                json.contains(&alloc::format!("\"value\":{text},")),
+                "{json}"
+            );
         }
     }
 
     #[test]
     fn bad_quality_and_errors() {
         let mut p = Point::new(
-            Device::Modbus { unit: 17, host: None, port: None },
-            Address::Modbus { table: ModbusTable::HoldingRegister, index: 0 },
+            Device::Modbus {
+                unit: 17,
+                host: None,
+                port: None,
+            },
+            Address::Modbus {
+                table: ModbusTable::HoldingRegister,
+                index: 0,
+            },
             Value::Null,
         );
         p.quality = Quality::bad(Reason::ProtocolError, Some(2));
@@ -334,7 +355,9 @@ mod tests {
         assert!(json.contains(r#""quality":{"severity":"bad","reason":"protocol_error","code":2}"#));
         assert_eq!(serde_json::from_str::<Point<'static>>(&json).unwrap(), p);
         let broken = json.replace("holding:0", "holding:x");
-        let err = serde_json::from_str::<Point<'static>>(&broken).unwrap_err().to_string();
+        let err = serde_json::from_str::<Point<'static>>(&broken)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("position 8"), "{err}");
     }
 
@@ -344,12 +367,16 @@ mod tests {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::Int),
             any::<u64>().prop_map(Value::UInt),
-            any::<f64>().prop_filter("NaN != NaN", |f| !f.is_nan()).prop_map(Value::Float),
+            any::<f64>()
+                .prop_filter("NaN != NaN", |f| !f.is_nan())
+                .prop_map(Value::Float),
             (any::<i64>(), -30i16..30).prop_map(|(m, e)| Value::Decimal(Decimal::new(m, e))),
             ".{0,12}".prop_map(|s| Value::Text(Text::owned(s))),
-            proptest::collection::vec(any::<u8>(), 0..12).prop_map(|b| Value::Bytes(Bytes::owned(b))),
+            proptest::collection::vec(any::<u8>(), 0..12)
+                .prop_map(|b| Value::Bytes(Bytes::owned(b))),
             (any::<i64>()).prop_map(|n| Value::DateTime(DateTime::from_unix_nanos(n))),
-            (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Value::Duration(Duration::new(s, n))),
+            (any::<u64>(), 0u32..1_000_000_000)
+                .prop_map(|(s, n)| Value::Duration(Duration::new(s, n))),
         ]
     }
 

@@ -32,7 +32,9 @@ pub mod unit;
 pub mod value;
 
 pub use decimal::Decimal;
-pub use id::{Address, Device, IdError, Manufacturer, Medium, ModbusTable, PointId, Protocol, WpanAddr};
+pub use id::{
+    Address, Device, IdError, Manufacturer, Medium, ModbusTable, PointId, Protocol, WpanAddr,
+};
 pub use point::{ByteOrder, DataType, Function, Point, Qualifiers};
 pub use quality::{Quality, Reason, Severity};
 pub use unit::{Dimension, Quantity, Unit, UnitError};

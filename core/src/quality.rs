@@ -1,6 +1,5 @@
 //! Point quality in the OPC UA style: a severity, a reason, and the protocol's own code.
 
-
 /// How far a value can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {

@@ -413,16 +413,32 @@ mod tests {
         for q in Quantity::ALL {
             assert_eq!(Quantity::from_name(q.name()), Some(*q));
         }
-        assert_eq!("kwh".parse::<Unit>(), Err(UnitError::Unknown), "codes are case-sensitive");
+        assert_eq!(
+            "kwh".parse::<Unit>(),
+            Err(UnitError::Unknown),
+            "codes are case-sensitive"
+        );
     }
 
     #[test]
     fn exact_energy_conversions() {
         use Unit::*;
-        assert_eq!(WattHour.convert_decimal(d(1234, 0), KiloWattHour), Some(d(1234, -3)));
-        assert_eq!(MegaWattHour.convert_decimal(d(2, 0), WattHour), Some(d(2_000_000, 0)));
-        assert_eq!(KiloWattHour.convert_decimal(d(1, 0), Joule), Some(d(3_600_000, 0)));
-        assert_eq!(GigaJoule.convert_decimal(d(36, -1), MegaWattHour), Some(d(1, 0)));
+        assert_eq!(
+            WattHour.convert_decimal(d(1234, 0), KiloWattHour),
+            Some(d(1234, -3))
+        );
+        assert_eq!(
+            MegaWattHour.convert_decimal(d(2, 0), WattHour),
+            Some(d(2_000_000, 0))
+        );
+        assert_eq!(
+            KiloWattHour.convert_decimal(d(1, 0), Joule),
+            Some(d(3_600_000, 0))
+        );
+        assert_eq!(
+            GigaJoule.convert_decimal(d(36, -1), MegaWattHour),
+            Some(d(1, 0))
+        );
         // 1 J = 1/3600 Wh has no finite decimal form.
         assert_eq!(Joule.convert_decimal(d(1, 0), WattHour), None);
         let v = Joule.convert(&Value::Int(1), WattHour).unwrap();
@@ -432,19 +448,43 @@ mod tests {
     #[test]
     fn volume_flow_temperature_pressure() {
         use Unit::*;
-        assert_eq!(CubicMetre.convert_decimal(d(1234, -3), Litre), Some(d(1234, 0)));
-        assert_eq!(LitrePerHour.convert_decimal(d(1500, 0), CubicMetrePerHour), Some(d(15, -1)));
-        assert_eq!(Celsius.convert_decimal(d(215, -1), Kelvin), Some(d(29465, -2)));
-        assert_eq!(Kelvin.convert_decimal(d(0, 0), Celsius), Some(d(-27315, -2)));
-        assert_eq!(Fahrenheit.convert_decimal(d(212, 0), Celsius), Some(d(100, 0)));
+        assert_eq!(
+            CubicMetre.convert_decimal(d(1234, -3), Litre),
+            Some(d(1234, 0))
+        );
+        assert_eq!(
+            LitrePerHour.convert_decimal(d(1500, 0), CubicMetrePerHour),
+            Some(d(15, -1))
+        );
+        assert_eq!(
+            Celsius.convert_decimal(d(215, -1), Kelvin),
+            Some(d(29465, -2))
+        );
+        assert_eq!(
+            Kelvin.convert_decimal(d(0, 0), Celsius),
+            Some(d(-27315, -2))
+        );
+        assert_eq!(
+            Fahrenheit.convert_decimal(d(212, 0), Celsius),
+            Some(d(100, 0))
+        );
         assert_eq!(Celsius.convert_difference(d(5, 0), Kelvin), Some(d(5, 0)));
-        assert_eq!(Fahrenheit.convert_difference(d(9, 0), Kelvin), Some(d(5, 0)));
+        assert_eq!(
+            Fahrenheit.convert_difference(d(9, 0), Kelvin),
+            Some(d(5, 0))
+        );
         assert_eq!(Bar.convert_decimal(d(15, -1), Pascal), Some(d(150_000, 0)));
         assert_eq!(Watt.convert_decimal(d(2500, 0), KiloWatt), Some(d(25, -1)));
-        assert_eq!(UsGallon.convert_decimal(d(1, 0), Litre), Some(d(3_785_411_784, -9)));
+        assert_eq!(
+            UsGallon.convert_decimal(d(1, 0), Litre),
+            Some(d(3_785_411_784, -9))
+        );
         assert_eq!(
             Watt.convert(&Value::Int(1), Bar),
-            Err(UnitError::Incompatible { from: "W", to: "bar" })
+            Err(UnitError::Incompatible {
+                from: "W",
+                to: "bar"
+            })
         );
         assert_eq!(
             Watt.convert(&Value::Bool(true), KiloWatt),

@@ -15,6 +15,8 @@ pub struct Text<'a>(TextRepr<'a>);
 enum TextRepr<'a> {
     Forward(&'a [u8]),
     Reversed(&'a [u8]),
+    /// Bytes swapped within each 16-bit word; `len` characters in reading order.
+    SwappedPairs(&'a [u8], usize),
     #[cfg(feature = "alloc")]
     Owned(alloc::string::String),
 }
@@ -31,6 +33,12 @@ impl<'a> Text<'a> {
         Text(TextRepr::Reversed(bytes))
     }
 
+    /// Text stored with the two bytes of every 16-bit word swapped (Modbus strings in `BADC`
+    /// order); the first `len` characters in reading order.
+    pub const fn swapped_pairs(bytes: &'a [u8], len: usize) -> Self {
+        Text(TextRepr::SwappedPairs(bytes, len))
+    }
+
     /// Owned text (after reading JSON).
     #[cfg(feature = "alloc")]
     pub fn owned(text: alloc::string::String) -> Text<'static> {
@@ -39,15 +47,21 @@ impl<'a> Text<'a> {
 
     /// The characters in reading order.
     pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
-        let (fwd, rev, owned): (&[u8], &[u8], &str) = match &self.0 {
-            TextRepr::Forward(b) => (b, &[], ""),
-            TextRepr::Reversed(b) => (&[], b, ""),
+        let (fwd, rev, swapped, owned): (&[u8], &[u8], (&[u8], usize), &str) = match &self.0 {
+            TextRepr::Forward(b) => (b, &[], (&[], 0), ""),
+            TextRepr::Reversed(b) => (&[], b, (&[], 0), ""),
+            TextRepr::SwappedPairs(b, n) => (&[], &[], (b, *n), ""),
             #[cfg(feature = "alloc")]
-            TextRepr::Owned(s) => (&[], &[], s.as_str()),
+            TextRepr::Owned(s) => (&[], &[], (&[], 0), s.as_str()),
         };
+        let (sw, sw_len) = swapped;
         fwd.iter()
             .map(|&b| char::from(b))
             .chain(rev.iter().rev().map(|&b| char::from(b)))
+            .chain(
+                (0..sw_len.min(sw.len()))
+                    .filter_map(move |i| sw.get(i ^ 1).map(|&b| char::from(b))),
+            )
             .chain(owned.chars())
     }
 
@@ -214,10 +228,12 @@ impl DateTime {
 
     /// Checks every field's range.
     pub fn checked(self) -> Result<Self, DateTimeError> {
-        let bad = |expected| Err(DateTimeError {
-            position: 0,
-            expected,
-        });
+        let bad = |expected| {
+            Err(DateTimeError {
+                position: 0,
+                expected,
+            })
+        };
         if !(1..=12).contains(&self.month) {
             return bad("month 1-12");
         }
@@ -266,7 +282,11 @@ impl DateTime {
     /// Nanoseconds since 1970-01-01T00:00:00 in this date-time's own zone; `None` if the date-time
     /// is outside the i64 range.
     pub fn to_unix_nanos(&self) -> Option<i64> {
-        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y.rem_euclid(400);
@@ -291,11 +311,9 @@ impl fmt::Display for DateTime {
         match self.precision {
             Precision::Day => {}
             Precision::Minute => write!(f, "T{:02}:{:02}", self.hour, self.minute)?,
-            Precision::Second => write!(
-                f,
-                "T{:02}:{:02}:{:02}",
-                self.hour, self.minute, self.second
-            )?,
+            Precision::Second => {
+                write!(f, "T{:02}:{:02}:{:02}", self.hour, self.minute, self.second)?
+            }
             Precision::Nanosecond => write!(
                 f,
                 "T{:02}:{:02}:{:02}.{:09}",
@@ -479,6 +497,7 @@ mod tests {
     fn reversed_text_reads_in_order() {
         assert_eq!(Text::reversed(b"CBA").to_string(), "ABC");
         assert_eq!(Text::reversed(b"CBA"), Text::new(b"ABC"));
+        assert_eq!(Text::swapped_pairs(b"BADC\0E", 5).to_string(), "ABCDE");
         assert_eq!(Bytes::new(&[0x0a, 0xff]).to_string(), "0aff");
     }
 
@@ -499,7 +518,10 @@ mod tests {
         );
         let m: DateTime = "2024-03-01T12:30".parse().unwrap();
         assert_eq!((m.hour, m.minute, m.precision), (12, 30, Precision::Minute));
-        assert_eq!("2024-13-01".parse::<DateTime>().unwrap_err().expected, "month 1-12");
+        assert_eq!(
+            "2024-13-01".parse::<DateTime>().unwrap_err().expected,
+            "month 1-12"
+        );
         assert_eq!("2024/03/01".parse::<DateTime>().unwrap_err().position, 4);
     }
 

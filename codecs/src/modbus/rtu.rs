@@ -1,0 +1,370 @@
+//! Modbus RTU ADU: `address | PDU | CRC-16/MODBUS (low byte first)`, at most 256 bytes
+//! (Modbus over Serial Line V1.02 §2.5.1). Also the framing of RTU-over-TCP.
+//!
+//! The [`Deframer`] finds frames in a byte stream without inter-frame timing: the PDU layout
+//! gives the length for every public function code; codes whose length the layout does not say
+//! (FC 8/00, FC 43/13, user-defined) are found by the first CRC that matches. After garbage it
+//! resynchronises one byte at a time, and a frame that completes later in the buffer wins over a
+//! partial interpretation at the front, so no intact frame is lost.
+
+use core::ops::Range;
+
+use crate::buffer::{Deframe, Deframed};
+use crate::checksum::crc16_modbus;
+use crate::cursor::Writer;
+use crate::error::{Error, ErrorKind, Layer, Result};
+use crate::Role;
+
+use super::pdu::{request_len, response_len, PduLength};
+
+/// Largest RTU ADU.
+pub const MAX_ADU: usize = 256;
+/// Smallest RTU ADU: address, function code, CRC.
+pub const MIN_ADU: usize = 4;
+
+const L: Layer = Layer::ModbusRtu;
+
+mod field {
+    pub const ADDRESS: usize = 0;
+    pub const PDU_START: usize = 1;
+}
+
+/// A checked view of an RTU ADU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame<T: AsRef<[u8]>> {
+    buffer: T,
+}
+
+impl<T: AsRef<[u8]>> Frame<T> {
+    /// Checks length limits and the CRC.
+    pub fn new_checked(buffer: T) -> Result<Self> {
+        let b = buffer.as_ref();
+        if b.len() < MIN_ADU {
+            return Err(Error::truncated(L, b.len(), MIN_ADU, b.len()));
+        }
+        if b.len() > MAX_ADU {
+            return Err(Error::new(
+                L,
+                MAX_ADU,
+                ErrorKind::Oversize {
+                    limit: MAX_ADU,
+                    found: b.len(),
+                },
+            ));
+        }
+        let body = b.len() - 2;
+        let found = u16::from_le_bytes([
+            b.get(body).copied().unwrap_or(0),
+            b.get(body + 1).copied().unwrap_or(0),
+        ]);
+        let expected = crc16_modbus(b.get(..body).unwrap_or(&[]));
+        if found != expected {
+            return Err(Error::new(
+                L,
+                body,
+                ErrorKind::Checksum {
+                    expected: u32::from(expected),
+                    found: u32::from(found),
+                },
+            ));
+        }
+        Ok(Frame { buffer })
+    }
+
+    /// Server address (0 = broadcast, 1–247 unicast).
+    pub fn address(&self) -> u8 {
+        self.buffer
+            .as_ref()
+            .get(field::ADDRESS)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The PDU (function code and data).
+    pub fn pdu(&self) -> &[u8] {
+        let b = self.buffer.as_ref();
+        b.get(field::PDU_START..b.len().saturating_sub(2))
+            .unwrap_or(&[])
+    }
+
+    /// The CRC as a number (sent low byte first).
+    pub fn crc(&self) -> u16 {
+        let b = self.buffer.as_ref();
+        let n = b.len();
+        u16::from_le_bytes([
+            b.get(n.saturating_sub(2)).copied().unwrap_or(0),
+            b.get(n.saturating_sub(1)).copied().unwrap_or(0),
+        ])
+    }
+
+    /// The underlying bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buffer.as_ref()
+    }
+}
+
+/// Writes `address | pdu | CRC` into `out`; returns the ADU length.
+pub fn emit(address: u8, pdu: &[u8], out: &mut [u8]) -> Result<usize> {
+    let len = pdu.len() + 3;
+    if len > MAX_ADU {
+        return Err(Error::new(
+            L,
+            0,
+            ErrorKind::Oversize {
+                limit: MAX_ADU,
+                found: len,
+            },
+        ));
+    }
+    let mut w = Writer::new(out, L);
+    w.u8(address)?;
+    w.put(pdu)?;
+    let crc = crc16_modbus(w.written());
+    w.u16_le(crc)?;
+    Ok(w.pos())
+}
+
+/// Which frames a [`Deframer`] expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Only requests (a server's receive side).
+    Requests,
+    /// Only responses (a client's receive side).
+    Responses,
+    /// A shared bus seen by a sniffer: a request is followed by its response, except broadcasts.
+    Bus,
+}
+
+/// RTU stream deframer.
+#[derive(Clone, Debug)]
+pub struct Deframer {
+    mode: Mode,
+    expect: Role,
+    last: Role,
+}
+
+enum Candidate {
+    Frame(usize),
+    NeedMore(usize),
+    Invalid,
+}
+
+/// What an ADU starting at `buf[0]` would be, for `role`.
+fn candidate(buf: &[u8], role: Role) -> Candidate {
+    let pdu = buf.get(1..).unwrap_or(&[]);
+    let len = match role {
+        Role::Request => request_len(pdu),
+        Role::Response => response_len(pdu),
+    };
+    match len {
+        PduLength::AtLeast(n) => Candidate::NeedMore((1 + n).saturating_sub(buf.len()).max(1)),
+        PduLength::Known(n) => {
+            let total = n + 3;
+            if total > MAX_ADU {
+                return Candidate::Invalid;
+            }
+            match buf.get(..total) {
+                None => Candidate::NeedMore(total - buf.len()),
+                Some(adu) if crc_ok(adu) => Candidate::Frame(total),
+                Some(_) => Candidate::Invalid,
+            }
+        }
+        PduLength::Unknown => {
+            let limit = buf.len().min(MAX_ADU);
+            match (MIN_ADU..=limit).find(|&n| buf.get(..n).is_some_and(crc_ok)) {
+                Some(n) => Candidate::Frame(n),
+                None if buf.len() < MAX_ADU => Candidate::NeedMore(1),
+                None => Candidate::Invalid,
+            }
+        }
+    }
+}
+
+fn crc_ok(adu: &[u8]) -> bool {
+    let n = adu.len();
+    n >= MIN_ADU
+        && adu
+            .get(n - 2..)
+            .is_some_and(|c| c == crc16_modbus(adu.get(..n - 2).unwrap_or(&[])).to_le_bytes())
+}
+
+impl Deframer {
+    /// A deframer in `mode`.
+    pub const fn new(mode: Mode) -> Self {
+        let expect = match mode {
+            Mode::Responses => Role::Response,
+            _ => Role::Request,
+        };
+        Deframer {
+            mode,
+            expect,
+            last: expect,
+        }
+    }
+
+    /// The role of the last frame returned.
+    pub const fn last_role(&self) -> Role {
+        self.last
+    }
+
+    fn roles(&self) -> (Role, Option<Role>) {
+        match self.mode {
+            Mode::Requests => (Role::Request, None),
+            Mode::Responses => (Role::Response, None),
+            Mode::Bus => (self.expect, Some(other(self.expect))),
+        }
+    }
+
+    fn try_at(&self, buf: &[u8]) -> (Candidate, Role) {
+        let (first, second) = self.roles();
+        let c = candidate(buf, first);
+        match (&c, second) {
+            (Candidate::Frame(_), _) | (_, None) => (c, first),
+            (_, Some(role)) => match candidate(buf, role) {
+                f @ Candidate::Frame(_) => (f, role),
+                _ => (c, first),
+            },
+        }
+    }
+
+    fn accept(&mut self, buf: &[u8], len: usize, role: Role) -> Deframed {
+        self.last = role;
+        if self.mode == Mode::Bus {
+            let broadcast = buf.first() == Some(&0);
+            self.expect = if role == Role::Request && !broadcast {
+                Role::Response
+            } else {
+                Role::Request
+            };
+        }
+        Deframed::Frame(0..len)
+    }
+
+    /// The first offset after 0 where a complete frame starts, if any.
+    fn later_frame(&self, buf: &[u8]) -> Option<usize> {
+        (1..buf.len()).find(|&i| {
+            matches!(
+                self.try_at(buf.get(i..).unwrap_or(&[])).0,
+                Candidate::Frame(_)
+            )
+        })
+    }
+}
+
+fn other(role: Role) -> Role {
+    match role {
+        Role::Request => Role::Response,
+        Role::Response => Role::Request,
+    }
+}
+
+impl Deframe for Deframer {
+    fn deframe(&mut self, buf: &[u8]) -> Deframed {
+        match self.try_at(buf) {
+            (Candidate::Frame(n), role) => self.accept(buf, n, role),
+            (Candidate::NeedMore(n), _) => match self.later_frame(buf) {
+                Some(start) => Deframed::Skipped(0..start),
+                None => Deframed::NeedMore(n),
+            },
+            (Candidate::Invalid, _) => Deframed::Skipped(skip_span(buf)),
+        }
+    }
+}
+
+fn skip_span(buf: &[u8]) -> Range<usize> {
+    0..1.min(buf.len()).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buffer::{Event, Stream};
+    use proptest::prelude::*;
+
+    // Modbus over serial line V1.02 / Application Protocol §6.3 example: read holding registers
+    // 108..110 from server 17: 11 03 00 6B 00 03 + CRC 76 87.
+    const REQ: [u8; 8] = [0x11, 0x03, 0x00, 0x6B, 0x00, 0x03, 0x76, 0x87];
+
+    #[test]
+    fn checked_view() {
+        let f = Frame::new_checked(&REQ[..]).unwrap();
+        assert_eq!((f.address(), f.pdu(), f.crc()), (0x11, &REQ[1..6], 0x8776));
+        let mut bad = REQ;
+        bad[7] ^= 1;
+        let e = Frame::new_checked(&bad[..]).unwrap_err();
+        assert_eq!((e.layer, e.offset, e.kind.name()), (L, 6, "checksum"));
+        assert_eq!(
+            Frame::new_checked(&REQ[..3]).unwrap_err().kind.name(),
+            "truncated"
+        );
+        let mut out = [0u8; 8];
+        assert_eq!(emit(0x11, &REQ[1..6], &mut out).unwrap(), 8);
+        assert_eq!(out, REQ);
+    }
+
+    #[test]
+    fn bus_mode_pairs_requests_and_responses() {
+        // Response: 11 03 06 02 2B 00 00 00 64 + CRC (spec example values).
+        let mut resp = [0u8; 11];
+        let n = emit(
+            0x11,
+            &[0x03, 0x06, 0x02, 0x2B, 0x00, 0x00, 0x00, 0x64],
+            &mut resp,
+        )
+        .unwrap();
+        let mut wire = std::vec![0xFF, 0x00];
+        wire.extend_from_slice(&REQ);
+        wire.extend_from_slice(&resp[..n]);
+        let mut d = Deframer::new(Mode::Bus);
+        let mut at = 0;
+        let mut frames = std::vec::Vec::new();
+        while at < wire.len() {
+            match d.deframe(&wire[at..]) {
+                Deframed::Frame(r) => {
+                    frames.push((wire[at..at + r.end].to_vec(), d.last_role()));
+                    at += r.end;
+                }
+                Deframed::Skipped(r) => at += r.end,
+                Deframed::NeedMore(_) => break,
+            }
+        }
+        assert_eq!(
+            frames,
+            [
+                (REQ.to_vec(), Role::Request),
+                (resp[..n].to_vec(), Role::Response)
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn garbage_before_frames_loses_none(garbage in proptest::collection::vec(1u8..=6, 0..40),
+                                            chunk in 1usize..20) {
+            // Garbage bytes are fixed-length function codes, so an accidental CRC match can
+            // swallow at most the start of the first copy of REQ, never the second.
+            let mut wire = garbage.clone();
+            wire.extend_from_slice(&REQ);
+            wire.extend_from_slice(&REQ);
+            let mut s = Stream::new([0u8; 600], Deframer::new(Mode::Requests));
+            let mut found = 0;
+            let mut seen = std::vec::Vec::new();
+            for c in wire.chunks(chunk) {
+                s.push(c).unwrap();
+                while let Some(ev) = s.next() {
+                    match ev {
+                        Event::Frame(f) => {
+                            prop_assert!(Frame::new_checked(f).is_ok());
+                            if f == REQ { found += 1; }
+                            seen.extend_from_slice(f);
+                        }
+                        Event::Skipped(g) => seen.extend_from_slice(g),
+                    }
+                }
+            }
+            prop_assert_eq!(&seen, &wire);
+            prop_assert!(found >= 1, "found {found}");
+            prop_assert!(found == 2 || garbage.len() >= 4, "found {found}");
+        }
+    }
+}
