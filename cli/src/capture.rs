@@ -5,8 +5,15 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use causeway_codecs::registry::Decoded;
-use causeway_core::DateTime;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+use causeway_codecs::buffer::{Event, Growable, Stream};
+use causeway_codecs::ethernet::{Ethernet, Ipv4, Tcp, ETHERTYPE_IPV4, IP_TCP};
+use causeway_codecs::modbus::{points::exchange_points, tcp, Request, Response};
+use causeway_codecs::registry::{self, Decoded};
+use causeway_codecs::Role;
+use causeway_core::{DateTime, Device};
 use pcap_parser::pcapng::Block;
 use pcap_parser::{create_reader, Linktype, PcapBlockOwned, PcapError};
 use serde::ser::SerializeMap;
@@ -21,24 +28,162 @@ pub struct Options {
 
 /// One captured packet.
 pub struct Packet<'a> {
-    /// 1-based frame number, as Wireshark counts.
-    pub number: u64,
-    /// Capture time, nanoseconds since 1970 UTC.
-    pub ts_nanos: Option<i64>,
     /// Link type of the interface.
     pub linktype: Linktype,
     /// Captured bytes.
     pub data: &'a [u8],
 }
 
-/// Per-capture decoding state (stream reassembly lives here as protocols need it).
+/// One direction of a TCP connection.
+type FlowKey = (Ipv4Addr, u16, Ipv4Addr, u16);
+
+/// Reassembles one TCP direction in sequence order and splits it into Modbus ADUs.
+struct Flow {
+    next_seq: Option<u32>,
+    stream: Stream<Growable, tcp::Deframer>,
+}
+
+impl Flow {
+    fn new() -> Self {
+        Flow {
+            next_seq: None,
+            stream: Stream::new(Growable::new(1 << 16), tcp::Deframer),
+        }
+    }
+
+    /// Appends the new part of a segment; a gap (lost segment) drops what was buffered.
+    fn push(&mut self, seg: &Tcp, payload: &[u8]) {
+        let syn = u32::from(seg.flags & Tcp::SYN != 0);
+        let expected = *self.next_seq.get_or_insert(seg.seq.wrapping_add(syn));
+        let offset = expected.wrapping_sub(seg.seq.wrapping_add(syn));
+        let new = if offset < 0x8000_0000 {
+            payload.get(offset as usize..).unwrap_or(&[])
+        } else {
+            self.stream.clear();
+            payload
+        };
+        let end = seg.seq.wrapping_add(syn).wrapping_add(payload.len() as u32);
+        if end.wrapping_sub(expected) < 0x8000_0000 {
+            self.next_seq = Some(end);
+        }
+        if self.stream.push(new).is_err() {
+            self.stream.clear();
+        }
+    }
+}
+
+/// Per-capture decoding state: TCP flows and Modbus requests awaiting their responses.
 #[derive(Default)]
-struct Dissector;
+struct Dissector {
+    flows: HashMap<FlowKey, Flow>,
+    /// (client ip, client port, transaction id) -> request ADU.
+    requests: HashMap<(Ipv4Addr, u16, u16), Vec<u8>>,
+}
+
+/// A decoded frame, or an error found at some frame.
+enum Item {
+    Decoded(Decoded<'static>),
+    Error(causeway_codecs::Error),
+}
 
 impl Dissector {
     /// Decodes what it can of `packet`, in order of appearance.
-    fn dissect<'p>(&mut self, _packet: &Packet<'p>, _opts: &Options) -> Vec<Decoded<'p>> {
-        Vec::new()
+    fn dissect(&mut self, packet: &Packet<'_>, opts: &Options) -> Vec<Item> {
+        let mut out = Vec::new();
+        if packet.linktype != Linktype::ETHERNET {
+            return out;
+        }
+        let Ok((eth, at)) = Ethernet::parse(packet.data) else {
+            return out;
+        };
+        if eth.ethertype != ETHERTYPE_IPV4 {
+            return out;
+        }
+        let Some(Ok((ip, payload))) = packet.data.get(at..).map(Ipv4::parse) else {
+            return out;
+        };
+        if ip.protocol != IP_TCP {
+            return out;
+        }
+        let Ok((seg, data)) = Tcp::new_checked(payload) else {
+            return out;
+        };
+        let role = if seg.dst_port == opts.modbus_port {
+            Role::Request
+        } else if seg.src_port == opts.modbus_port {
+            Role::Response
+        } else {
+            return out;
+        };
+        let key = (ip.src, seg.src_port, ip.dst, seg.dst_port);
+        if seg.flags & (Tcp::RST | Tcp::FIN) != 0 && data.is_empty() {
+            self.flows.remove(&key);
+            return out;
+        }
+        let flow = self.flows.entry(key).or_insert_with(Flow::new);
+        flow.push(&seg, data);
+        let mut adus = Vec::new();
+        while let Some(ev) = flow.stream.next_event() {
+            if let Event::Frame(adu) = ev {
+                adus.push(adu.to_vec());
+            }
+        }
+        let (server, client, client_port) = match role {
+            Role::Request => (ip.dst, ip.src, seg.src_port),
+            Role::Response => (ip.src, ip.dst, seg.dst_port),
+        };
+        for adu in adus {
+            out.push(self.decode(&adu, role, server, (client, client_port), opts.modbus_port));
+        }
+        out
+    }
+
+    fn decode(
+        &mut self,
+        adu: &[u8],
+        role: Role,
+        server: Ipv4Addr,
+        client: (Ipv4Addr, u16),
+        port: u16,
+    ) -> Item {
+        let mut decoded = match (causeway_codecs::modbus::json::TCP.decode)(Some(role), adu) {
+            Ok(d) => Decoded {
+                protocol: d.protocol,
+                frame: d.frame,
+                points: d.points.into_iter().map(|p| p.into_owned()).collect(),
+            },
+            Err(e) => return Item::Error(e),
+        };
+        let header = tcp::Frame::new_checked(adu).map(|f| f.header());
+        let Ok(header) = header else {
+            return Item::Decoded(decoded);
+        };
+        let device = Device::Modbus {
+            unit: header.unit_id,
+            host: Some(IpAddr::V4(server)),
+            port: Some(port),
+        };
+        let pending = (client.0, client.1, header.transaction_id);
+        match role {
+            Role::Request => {
+                self.requests.insert(pending, adu.to_vec());
+            }
+            Role::Response => {
+                if let Some(req_adu) = self.requests.remove(&pending) {
+                    let req = req_adu.get(tcp::HEADER_LEN..).map(Request::parse);
+                    let resp = adu.get(tcp::HEADER_LEN..).map(Response::parse);
+                    if let (Some(Ok(req)), Some(Ok(resp))) = (req, resp) {
+                        let mut points = Vec::new();
+                        exchange_points(device, &req, &resp, |p| points.push(p.into_owned()));
+                        decoded.points = points;
+                    }
+                }
+            }
+        }
+        for p in &mut decoded.points {
+            p.device = device;
+        }
+        Item::Decoded(decoded)
     }
 }
 
@@ -69,7 +214,7 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
     let mut reader = create_reader(1 << 16, file)
         .map_err(|e| usage(format!("not a pcap or pcapng file ({e})")))?;
     let mut out = std::io::stdout().lock();
-    let mut dissector = Dissector;
+    let mut dissector = Dissector::default();
     let mut legacy_linktype = Linktype::ETHERNET;
     let mut legacy_nanos = false;
     // pcapng: (linktype, units per second, offset seconds) per interface.
@@ -118,15 +263,10 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
                 };
                 if let Some((linktype, ts_nanos, data)) = packet {
                     number += 1;
-                    let packet = Packet {
-                        number,
-                        ts_nanos,
-                        linktype,
-                        data,
-                    };
-                    for decoded in dissector.dissect(&packet, &opts) {
-                        let written = match format {
-                            Format::Json => serde_json::to_writer(
+                    let packet = Packet { linktype, data };
+                    for item in dissector.dissect(&packet, &opts) {
+                        let written = match (item, format) {
+                            (Item::Decoded(decoded), Format::Json) => serde_json::to_writer(
                                 &mut out,
                                 &Line {
                                     number,
@@ -136,8 +276,14 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
                             )
                             .map_err(std::io::Error::from)
                             .and_then(|()| writeln!(out)),
-                            Format::Text => write!(out, "#{number} ")
+                            (Item::Decoded(decoded), Format::Text) => write!(out, "#{number} ")
                                 .and_then(|()| output::write_text(&mut out, &decoded)),
+                            (Item::Error(e), Format::Json) => writeln!(
+                                out,
+                                "{}",
+                                serde_json::json!({"frame_number": number, "error": registry::error_json(&e)})
+                            ),
+                            (Item::Error(e), Format::Text) => writeln!(out, "#{number} error: {e}"),
                         };
                         written.map_err(|e| Failure::Usage(format!("stdout: {e}")))?;
                     }

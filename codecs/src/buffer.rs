@@ -122,13 +122,13 @@ pub enum Event<'b> {
 
 /// Drives a [`Deframe`] over a byte stream held in caller storage.
 ///
-/// `push` appends received bytes; `next` yields frames and skipped garbage in stream order, and
+/// `push` appends received bytes; `next_event` yields frames and skipped garbage in stream order, and
 /// `None` when more bytes are needed ([`Stream::needed`] says how many at least).
 #[derive(Debug)]
 pub struct Stream<B: Buffer, D: Deframe> {
     buf: B,
     len: usize,
-    /// Bytes at the front that the previous `next` handed out and may now be dropped.
+    /// Bytes at the front that the previous `next_event` handed out and may now be dropped.
     consumed: usize,
     needed: usize,
     deframer: D,
@@ -173,7 +173,7 @@ impl<B: Buffer, D: Deframe> Stream<B, D> {
     }
 
     /// Appends bytes; on overflow appends nothing and reports the capacity (the caller may drain
-    /// with `next` and retry, or `clear`).
+    /// with `next_event` and retry, or `clear`).
     pub fn push(&mut self, data: &[u8]) -> Result<()> {
         self.compact();
         let end = self.len.saturating_add(data.len());
@@ -195,7 +195,7 @@ impl<B: Buffer, D: Deframe> Stream<B, D> {
     }
 
     /// The next frame or skipped span, or `None` when more input is needed.
-    pub fn next(&mut self) -> Option<Event<'_>> {
+    pub fn next_event(&mut self) -> Option<Event<'_>> {
         self.compact();
         let pending = self.buf.bytes().get(..self.len).unwrap_or(&[]);
         if pending.is_empty() {
@@ -444,13 +444,13 @@ mod tests {
     fn stream_yields_frames_and_garbage_in_order() {
         let mut s = Stream::new([0u8; 16], Toy);
         s.push(&[1, 2, 0x7E, 2, 9]).unwrap();
-        assert_eq!(s.next(), Some(Event::Skipped(&[1, 2])));
-        assert_eq!(s.next(), None);
+        assert_eq!(s.next_event(), Some(Event::Skipped(&[1, 2])));
+        assert_eq!(s.next_event(), None);
         assert_eq!(s.needed(), 1);
         s.push(&[8, 0x7E, 0]).unwrap();
-        assert_eq!(s.next(), Some(Event::Frame(&[0x7E, 2, 9, 8])));
-        assert_eq!(s.next(), Some(Event::Frame(&[0x7E, 0])));
-        assert_eq!(s.next(), None);
+        assert_eq!(s.next_event(), Some(Event::Frame(&[0x7E, 2, 9, 8])));
+        assert_eq!(s.next_event(), Some(Event::Frame(&[0x7E, 0])));
+        assert_eq!(s.next_event(), None);
         let err = s.push(&[0; 17]).unwrap_err();
         assert_eq!(
             err.kind,
@@ -465,8 +465,8 @@ mod tests {
     fn stream_cannot_wedge_on_an_oversize_header() {
         let mut s = Stream::new([0u8; 4], Toy);
         s.push(&[0x7E, 200, 1, 2]).unwrap();
-        assert_eq!(s.next(), Some(Event::Skipped(&[0x7E])));
-        assert_eq!(s.next(), Some(Event::Skipped(&[200, 1, 2])));
+        assert_eq!(s.next_event(), Some(Event::Skipped(&[0x7E])));
+        assert_eq!(s.next_event(), Some(Event::Skipped(&[200, 1, 2])));
     }
 
     #[test]
@@ -558,7 +558,7 @@ mod tests {
             let mut got = std::vec::Vec::new();
             for c in wire.chunks(chunk) {
                 s.push(c).unwrap();
-                while let Some(ev) = s.next() {
+                while let Some(ev) = s.next_event() {
                     if let Event::Frame(f) = ev { got.push(f[2..].to_vec()); }
                 }
             }

@@ -11,6 +11,8 @@
 //! | [`internet_checksum`] | RFC 1071 one's complement sum | IPv4, UDP |
 
 /// Slice-by-16 tables for a reflected 16-bit CRC with polynomial `poly` (bit-reversed form).
+// Every index is below the array's length by construction (loop bounds 16 and 256, `& 0xFF`).
+#[allow(clippy::indexing_slicing)]
 const fn reflected16_tables(poly: u16) -> [[u16; 256]; 16] {
     let mut t = [[0u16; 256]; 16];
     let mut i = 0;
@@ -44,6 +46,13 @@ const fn reflected16_tables(poly: u16) -> [[u16; 256]; 16] {
 static MODBUS_TABLES: [[u16; 256]; 16] = reflected16_tables(0xA001);
 static KERMIT_TABLES: [[u16; 256]; 16] = reflected16_tables(0x8408);
 
+/// Table lookup by a byte: a `[u16; 256]` indexed by a `u8` cannot go out of bounds.
+#[inline(always)]
+#[allow(clippy::indexing_slicing)]
+fn at(table: &[u16; 256], index: u8) -> u16 {
+    table[usize::from(index)]
+}
+
 #[inline]
 fn reflected16(tables: &[[u16; 256]; 16], mut crc: u16, data: &[u8]) -> u16 {
     let [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15] = tables;
@@ -53,25 +62,25 @@ fn reflected16(tables: &[[u16; 256]; 16], mut crc: u16, data: &[u8]) -> u16 {
             continue;
         };
         let x = crc ^ u16::from_le_bytes([b0, b1]);
-        crc = t15[usize::from(x as u8)]
-            ^ t14[usize::from(x >> 8)]
-            ^ t13[usize::from(b2)]
-            ^ t12[usize::from(b3)]
-            ^ t11[usize::from(b4)]
-            ^ t10[usize::from(b5)]
-            ^ t9[usize::from(b6)]
-            ^ t8[usize::from(b7)]
-            ^ t7[usize::from(b8)]
-            ^ t6[usize::from(b9)]
-            ^ t5[usize::from(b10)]
-            ^ t4[usize::from(b11)]
-            ^ t3[usize::from(b12)]
-            ^ t2[usize::from(b13)]
-            ^ t1[usize::from(b14)]
-            ^ t0[usize::from(b15)];
+        crc = at(t15, x as u8)
+            ^ at(t14, (x >> 8) as u8)
+            ^ at(t13, b2)
+            ^ at(t12, b3)
+            ^ at(t11, b4)
+            ^ at(t10, b5)
+            ^ at(t9, b6)
+            ^ at(t8, b7)
+            ^ at(t7, b8)
+            ^ at(t6, b9)
+            ^ at(t5, b10)
+            ^ at(t4, b11)
+            ^ at(t3, b12)
+            ^ at(t2, b13)
+            ^ at(t1, b14)
+            ^ at(t0, b15);
     }
     for &b in chunks.remainder() {
-        crc = (crc >> 8) ^ t0[usize::from((crc as u8) ^ b)];
+        crc = (crc >> 8) ^ at(t0, (crc as u8) ^ b);
     }
     crc
 }

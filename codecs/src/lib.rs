@@ -33,6 +33,7 @@ pub mod checksum;
 pub mod conformance;
 pub mod cursor;
 pub mod error;
+pub mod ethernet;
 #[cfg(feature = "modbus")]
 pub mod modbus;
 #[cfg(feature = "alloc")]

@@ -35,6 +35,11 @@ impl Serialize for Decoded<'_> {
     }
 }
 
+/// Decodes one frame of a protocol into its JSON-ready form.
+pub type DecodeFn = for<'a> fn(Option<Role>, &'a [u8]) -> Result<Decoded<'a>, Error>;
+/// Decodes then re-encodes one frame.
+pub type ReencodeFn = fn(Option<Role>, &[u8]) -> Result<Vec<u8>, Error>;
+
 /// A protocol's entry in the registry.
 #[derive(Clone, Copy, Debug)]
 pub struct Codec {
@@ -43,9 +48,9 @@ pub struct Codec {
     /// Whether the caller must say request or response.
     pub needs_role: bool,
     /// Decodes one frame.
-    pub decode: for<'a> fn(Option<Role>, &'a [u8]) -> Result<Decoded<'a>, Error>,
+    pub decode: DecodeFn,
     /// Decodes then re-encodes one frame (for `emit(parse(b)) == b` checks).
-    pub reencode: fn(Option<Role>, &[u8]) -> Result<Vec<u8>, Error>,
+    pub reencode: ReencodeFn,
 }
 
 /// Every codec compiled into this build.

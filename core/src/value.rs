@@ -47,21 +47,24 @@ impl<'a> Text<'a> {
 
     /// The characters in reading order.
     pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
-        let (fwd, rev, swapped, owned): (&[u8], &[u8], (&[u8], usize), &str) = match &self.0 {
-            TextRepr::Forward(b) => (b, &[], (&[], 0), ""),
-            TextRepr::Reversed(b) => (&[], b, (&[], 0), ""),
-            TextRepr::SwappedPairs(b, n) => (&[], &[], (b, *n), ""),
+        let (bytes, len) = match &self.0 {
+            TextRepr::Forward(b) | TextRepr::Reversed(b) => (*b, b.len()),
+            TextRepr::SwappedPairs(b, n) => (*b, (*n).min(b.len())),
             #[cfg(feature = "alloc")]
-            TextRepr::Owned(s) => (&[], &[], (&[], 0), s.as_str()),
+            TextRepr::Owned(_) => (&[][..], 0),
         };
-        let (sw, sw_len) = swapped;
-        fwd.iter()
-            .map(|&b| char::from(b))
-            .chain(rev.iter().rev().map(|&b| char::from(b)))
-            .chain(
-                (0..sw_len.min(sw.len()))
-                    .filter_map(move |i| sw.get(i ^ 1).map(|&b| char::from(b))),
-            )
+        let byte_at = move |i: usize| match &self.0 {
+            TextRepr::Reversed(_) => bytes.get(len - 1 - i),
+            TextRepr::SwappedPairs(..) => bytes.get(i ^ 1),
+            _ => bytes.get(i),
+        };
+        let owned = match &self.0 {
+            #[cfg(feature = "alloc")]
+            TextRepr::Owned(s) => s.as_str(),
+            _ => "",
+        };
+        (0..len)
+            .filter_map(move |i| byte_at(i).map(|&b| char::from(b)))
             .chain(owned.chars())
     }
 

@@ -224,7 +224,7 @@ mod tests {
                 s.push(&wire[at..end]).unwrap();
                 at = end;
                 i += 1;
-                while let Some(ev) = s.next() {
+                while let Some(ev) = s.next_event() {
                     prop_assert_eq!(ev, Event::Frame(&ADU[..]));
                     got += 1;
                 }

@@ -1,0 +1,205 @@
+//! The `causeway` binary end to end: output, exit codes, error messages.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn causeway(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_causeway"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn decodes_the_spec_rtu_request() {
+    // MODBUS over Serial Line V1.02 example: read 3 holding registers from 0x6B at server 0x11.
+    let out = causeway(
+        &[
+            "decode",
+            "--protocol",
+            "modbus-rtu",
+            "--role",
+            "request",
+            "11 03 00 6b 00 03 76 87",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let j = json(&out);
+    assert_eq!(j["protocol"], "modbus-rtu");
+    assert_eq!(j["frame"]["unit_id"], 17);
+    assert_eq!(j["frame"]["start_address"], 107);
+    assert_eq!(j["frame"]["quantity"], 3);
+    assert_eq!(j["points"], serde_json::json!([]));
+}
+
+#[test]
+fn hex_from_stdin_and_points_from_writes() {
+    let out = causeway(
+        &["decode", "-p", "modbus-tcp", "--role", "request", "-"],
+        Some("0001 0000 0006 11 06 0001 0003\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j = json(&out);
+    assert_eq!(j["points"][0]["device"], "modbus:unit=17");
+    assert_eq!(j["points"][0]["address"], "holding:1");
+    assert_eq!(j["points"][0]["value"], 3);
+}
+
+#[test]
+fn bad_crc_exits_1_naming_layer_offset_expected_found() {
+    let out = causeway(
+        &[
+            "decode",
+            "--protocol",
+            "modbus-rtu",
+            "--role",
+            "request",
+            "11 03 00 6b 00 03 76 88",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("modbus-rtu at byte 6"), "{err}");
+    assert!(err.contains("expected 0x8776, found 0x8876"), "{err}");
+    let j = json(&out);
+    assert_eq!(j["error"]["layer"], "modbus-rtu");
+    assert_eq!(j["error"]["offset"], 6);
+    assert_eq!(j["error"]["kind"], "checksum");
+    // Text format prints nothing on stdout for an error.
+    let out = causeway(
+        &[
+            "decode",
+            "--format",
+            "text",
+            "-p",
+            "modbus-rtu",
+            "--role",
+            "request",
+            "11 03",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = causeway(&["decode", "--protocol", "profibus", "00"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("modbus-tcp"));
+    let out = causeway(&["decode", "--protocol", "modbus-tcp", "00"], None);
+    assert_eq!(out.status.code(), Some(2), "role is required");
+    let out = causeway(
+        &[
+            "decode",
+            "--protocol",
+            "modbus-rtu",
+            "--role",
+            "request",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "odd hex");
+}
+
+#[test]
+fn binary_file_input() {
+    let path = std::env::temp_dir().join(format!("causeway-cli-test-{}.bin", std::process::id()));
+    std::fs::write(&path, b":1103006B00037E\r\n").unwrap();
+    let out = causeway(
+        &[
+            "decode",
+            "-p",
+            "modbus-ascii",
+            "--role",
+            "request",
+            "--file",
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    std::fs::remove_file(&path).ok();
+    assert!(out.status.success());
+    assert_eq!(json(&out)["frame"]["lrc"], 0x7E);
+}
+
+#[test]
+fn pcap_pairs_requests_with_responses() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/modbus-tcp.pcap");
+    let out = causeway(&["pcap", sample], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    // 8 exchanges = 16 ADUs; one segment carries two requests, one response spans two segments.
+    assert_eq!(lines.len(), 16);
+    assert_eq!(lines[0]["frame_number"], 4);
+    assert_eq!(lines[0]["timestamp"], "2026-01-01T00:00:00.030000000Z");
+    let read = &lines[1];
+    assert_eq!(
+        read["frame"]["values"],
+        serde_json::json!([8192, 18417, 230, 258, 7])
+    );
+    assert_eq!(
+        read["points"][2]["device"],
+        "modbus:unit=17,host=10.0.0.5,port=502"
+    );
+    assert_eq!(read["points"][2]["address"], "holding:2");
+    assert_eq!(read["points"][2]["value"], 230);
+    let exception = lines
+        .iter()
+        .find(|l| l["frame"]["exception_code"] == 2)
+        .unwrap();
+    assert_eq!(exception["points"][0]["address"], "holding:1000");
+    assert_eq!(exception["points"][0]["quality"]["severity"], "bad");
+    let both: Vec<_> = lines.iter().filter(|l| l["frame_number"] == 14).collect();
+    assert_eq!(both.len(), 2, "two ADUs in one segment");
+    let devid = lines.last().unwrap();
+    assert_eq!(
+        devid["frame_number"], 18,
+        "reassembled from frames 17 and 18"
+    );
+    assert_eq!(devid["frame"]["objects"][0]["value"], "causeway");
+}
+
+#[test]
+fn pcap_rejects_non_captures() {
+    let out = causeway(
+        &["pcap", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a pcap"));
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every check causeway has, in the order CI runs them. Installs the tools it needs if missing
+# (cargo-fuzz from crates.io, pymodbus from PyPI). FUZZ_SECONDS sets the per-target fuzz time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_SECONDS=${FUZZ_SECONDS:-8}
+PYMODBUS=pymodbus==3.11.2
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (warnings are errors; codecs deny unwrap/expect/panic/indexing outside tests)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "tests"
+cargo test --workspace
+
+step "no_std builds (no alloc; alloc only)"
+cargo build -p causeway-core -p causeway-codecs --no-default-features
+cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/alloc,causeway-codecs/modbus
+
+step "README main job on the bundled capture"
+out=$(cargo run --release -q -p causeway-cli -- pcap samples/modbus-tcp.pcap)
+lines=$(printf '%s\n' "$out" | grep -c '"protocol":"modbus-tcp"')
+[ "$lines" -ge 16 ] || { echo "expected at least 16 decoded Modbus frames, got $lines"; exit 1; }
+
+step "conformance vectors match their generator (pymodbus)"
+python3 -c "import pymodbus" 2>/dev/null || python3 -m pip install -q "$PYMODBUS"
+python3 tools/vectors/modbus.py --check
+
+step "fuzz smoke (${FUZZ_SECONDS}s per target, nightly)"
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+python3 tools/fuzz_seeds.py
+for target in $(cd fuzz && cargo +nightly fuzz list); do
+  (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 2>&1 | tail -n 2)
+done
+
+printf '\nall checks passed\n'

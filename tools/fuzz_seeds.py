@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Seed each fuzz target's corpus from conformance-vectors/ (and the bundled samples).
+
+    python3 tools/fuzz_seeds.py    # writes fuzz/corpus/<target>/<vector name>
+"""
+import hashlib
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "fuzz" / "corpus"
+
+
+def vectors():
+    for f in sorted((ROOT / "conformance-vectors").glob("*.json")):
+        for case in json.loads(f.read_text()):
+            yield case["protocol"], bytes.fromhex("".join(case["hex"].split()))
+
+
+def seed(target, data):
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
+
+
+def main():
+    for protocol, data in vectors():
+        if protocol.startswith("modbus"):
+            seed("modbus_frames", data)
+            seed("modbus_deframers", bytes([7]) + data + data)
+            pdu = {"modbus-tcp": data[7:], "modbus-rtu": data[1:-2], "modbus-rtu-over-tcp": data[1:-2]}.get(protocol)
+            if pdu:
+                seed("modbus_pdu_roundtrip", pdu)
+                seed("modbus_map", bytes([0, 9, 1, 3, 4, 4, 0x21, 5]) + pdu[1:])
+    for s in ["modbus:unit=17/holding:0", "mbus:id=12345678,man=LUG,ver=2,med=heat/rec:3",
+              "wpan:pan=0x1234,short=0x0102/uao:1/attr:2", "epa:app=0x0020/obj=0x0010/attr=2",
+              "-0.05", "1.234e-3", "2024-03-01T12:30:05.000000123Z"]:
+        seed("canonical_strings", s.encode())
+    seed("reassembly", bytes([0, 12, 0, 0, 4, 4, 9, 0, 0, 4, 9, 0, 8, 4, 1, 0]))
+    pcap = ROOT / "samples" / "modbus-tcp.pcap"
+    if pcap.exists():
+        raw = pcap.read_bytes()[24:]
+        while len(raw) >= 16:
+            n = int.from_bytes(raw[8:12], "little")
+            seed("carriers", raw[16:16 + n])
+            raw = raw[16 + n:]
+
+
+if __name__ == "__main__":
+    main()
