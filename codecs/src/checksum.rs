@@ -90,6 +90,11 @@ pub fn crc16_modbus(data: &[u8]) -> u16 {
     reflected16(&MODBUS_TABLES, 0xFFFF, data)
 }
 
+/// Continues a CRC-16/MODBUS over more data (start from `0xFFFF`); for incremental scans.
+pub fn crc16_modbus_update(crc: u16, data: &[u8]) -> u16 {
+    reflected16(&MODBUS_TABLES, crc, data)
+}
+
 /// CRC-16/KERMIT of `data` (the IEEE 802.15.4 FCS, sent little-endian).
 pub fn crc16_kermit(data: &[u8]) -> u16 {
     reflected16(&KERMIT_TABLES, 0, data)

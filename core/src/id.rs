@@ -672,7 +672,7 @@ mod tests {
             )
                 .prop_map(|(unit, ip, port)| Device::Modbus {
                     unit,
-                    host: ip.map(|o| IpAddr::from(o)),
+                    host: ip.map(IpAddr::from),
                     port
                 }),
             (any::<u32>(), 0u16..0x8000, any::<u8>(), any::<u8>()).prop_map(

@@ -1,9 +1,10 @@
 //! Register-map fields with arbitrary parameters over arbitrary register images: decode never
-//! panics, and an encode that succeeds decodes back to a value of the same kind.
+//! panics, an encode that succeeds decodes again, and exact values (integers, decimals, text,
+//! booleans) come back equal.
 #![no_main]
 use causeway_codecs::modbus::map::Field;
 use causeway_codecs::modbus::Registers;
-use causeway_core::{ByteOrder, DataType, Decimal, ModbusTable};
+use causeway_core::{ByteOrder, DataType, Decimal, ModbusTable, Value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
@@ -24,7 +25,9 @@ fuzz_target!(|input: &[u8]| {
         let mut image = regs.to_vec();
         if f.encode(&v, start, &mut image).is_ok() {
             let again = f.decode(start, Registers::new(&image).unwrap()).expect("re-decode");
-            assert_eq!(again.type_name(), v.type_name());
+            if !matches!(v, Value::Float(_)) {
+                assert_eq!(again, v);
+            }
         }
     }
 });

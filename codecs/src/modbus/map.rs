@@ -44,7 +44,8 @@ pub struct Field {
         serde(rename = "type", with = "serde_named::data_type")
     )]
     pub data_type: DataType,
-    /// Byte order of multi-register values (and of string characters: `BADC` swaps each pair).
+    /// Byte order of multi-register values (and of string characters: `BADC` swaps each pair;
+    /// `bytes` fields are raw register bytes in wire order whatever this says).
     #[cfg_attr(
         feature = "alloc",
         serde(default = "abcd", with = "serde_named::byte_order")
@@ -178,11 +179,10 @@ impl Field {
                 dst.fill(0);
                 let mut i = 0usize;
                 let mut put = |b: u8| {
-                    let at = if self.byte_order == ByteOrder::Badc {
-                        i ^ 1
-                    } else {
-                        i
-                    };
+                    // Strings swap character pairs in BADC order; raw bytes keep wire order.
+                    let swap =
+                        self.byte_order == ByteOrder::Badc && self.data_type == DataType::String;
+                    let at = if swap { i ^ 1 } else { i };
                     if let Some(slot) = dst.get_mut(at) {
                         *slot = b;
                     }
@@ -325,6 +325,13 @@ impl Field {
 
     /// The raw integer for `value` (inverse of scale and offset; must come out whole).
     fn unscale_int(&self, value: &Value<'_>) -> Result<i128> {
+        if self.scale.is_none() && self.offset.is_none() {
+            match *value {
+                Value::UInt(u) => return Ok(i128::from(u)),
+                Value::Int(i) => return Ok(i128::from(i)),
+                _ => {}
+            }
+        }
         if let Some(d) = value.as_decimal() {
             let shifted = d
                 .checked_sub(self.offset.unwrap_or(Decimal::ZERO))
@@ -343,9 +350,11 @@ impl Field {
                 return Ok(i128::from(i));
             }
         }
+        // Whole floats only (`as` saturates, so the round trip also rejects out-of-range values).
         let f = self.unscale_float(value)?;
-        if f.is_finite() && f.fract() == 0.0 {
-            Ok(f as i128)
+        let whole = f as i128;
+        if f.is_finite() && whole as f64 == f {
+            Ok(whole)
         } else {
             Err(range_error())
         }
@@ -655,6 +664,15 @@ mod tests {
         f.encode(&Value::UInt(0x0102_0304_0506_0708), 0, &mut out)
             .unwrap();
         assert_eq!(out, wire);
+    }
+
+    #[test]
+    fn large_u64_encodes_exactly() {
+        let f = Field::new(ModbusTable::HoldingRegister, 0, DataType::U64);
+        let mut out = [0u8; 8];
+        f.encode(&Value::UInt(18_410_715_289_642_868_997), 0, &mut out)
+            .unwrap();
+        assert_eq!(u64::from_be_bytes(out), 18_410_715_289_642_868_997);
     }
 
     #[test]

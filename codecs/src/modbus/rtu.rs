@@ -3,12 +3,15 @@
 //!
 //! The [`Deframer`] finds frames in a byte stream without inter-frame timing: the PDU layout
 //! gives the length for every public function code; codes whose length the layout does not say
-//! (FC 8/00, FC 43/13, user-defined) are found by the first CRC that matches. After garbage it
-//! resynchronises one byte at a time, and a frame that completes later in the buffer wins over a
-//! partial interpretation at the front, so no intact frame is lost.
+//! (FC 8/00, FC 43/13, user-defined) end at the first CRC that matches. After garbage it
+//! resynchronises one byte at a time. Without timing it never drops a byte that could still
+//! complete a frame — garbage that looks like the start of a long frame only delays the frames
+//! behind it until enough bytes arrive to rule it out. A caller that sees the line go quiet (the
+//! 3.5-character silence of §2.5.1.1) calls [`Deframer::line_idle`]: buffered bytes that cannot
+//! complete are then dropped at once, up to the first complete frame behind them.
 
 use crate::buffer::{Deframe, Deframed};
-use crate::checksum::crc16_modbus;
+use crate::checksum::{crc16_modbus, crc16_modbus_update};
 use crate::cursor::Writer;
 use crate::error::{Error, ErrorKind, Layer, Result};
 use crate::Role;
@@ -139,6 +142,7 @@ pub struct Deframer {
     mode: Mode,
     expect: Role,
     last: Role,
+    idle: bool,
 }
 
 enum Candidate {
@@ -150,6 +154,12 @@ enum Candidate {
 /// What an ADU starting at `buf[0]` would be, for `role`.
 fn candidate(buf: &[u8], role: Role) -> Candidate {
     let pdu = buf.get(1..).unwrap_or(&[]);
+    // Function code 0 does not exist, and bit 7 marks exceptions, which only responses carry.
+    match (pdu.first(), role) {
+        (Some(0), _) => return Candidate::Invalid,
+        (Some(fc), Role::Request) if fc & 0x80 != 0 => return Candidate::Invalid,
+        _ => {}
+    }
     let len = match role {
         Role::Request => request_len(pdu),
         Role::Response => response_len(pdu),
@@ -167,15 +177,27 @@ fn candidate(buf: &[u8], role: Role) -> Candidate {
                 Some(_) => Candidate::Invalid,
             }
         }
-        PduLength::Unknown => {
-            let limit = buf.len().min(MAX_ADU);
-            match (MIN_ADU..=limit).find(|&n| buf.get(..n).is_some_and(crc_ok)) {
-                Some(n) => Candidate::Frame(n),
-                None if buf.len() < MAX_ADU => Candidate::NeedMore(1),
-                None => Candidate::Invalid,
-            }
-        }
+        PduLength::Unknown => match first_crc_end(buf) {
+            Some(n) => Candidate::Frame(n),
+            None if buf.len() < MAX_ADU => Candidate::NeedMore(1),
+            None => Candidate::Invalid,
+        },
     }
+}
+
+/// The shortest length `n` (within an ADU's limits) at which `buf[..n]` ends in a valid CRC,
+/// found with one running CRC instead of one per candidate length.
+fn first_crc_end(buf: &[u8]) -> Option<usize> {
+    let limit = buf.len().min(MAX_ADU);
+    let mut crc = crc16_modbus_update(0xFFFF, buf.get(..MIN_ADU - 2)?);
+    for n in MIN_ADU..=limit {
+        let body = n - 2;
+        if buf.get(body..n) == Some(&crc.to_le_bytes()[..]) {
+            return Some(n);
+        }
+        crc = crc16_modbus_update(crc, buf.get(body..body + 1)?);
+    }
+    None
 }
 
 fn crc_ok(adu: &[u8]) -> bool {
@@ -197,7 +219,15 @@ impl Deframer {
             mode,
             expect,
             last: expect,
+            idle: false,
         }
+    }
+
+    /// Tells the deframer the line has been silent for at least 3.5 characters: whatever is
+    /// buffered ends there, so an incomplete frame at the front is discarded (up to the first
+    /// complete frame behind it) instead of waiting for bytes that will not come.
+    pub fn line_idle(&mut self) {
+        self.idle = true;
     }
 
     /// The role of the last frame returned.
@@ -213,15 +243,14 @@ impl Deframer {
         }
     }
 
+    /// The expected role decides while it is possible (a complete frame, or a valid prefix that
+    /// needs more bytes); the other role is tried only when the expected one cannot match.
     fn try_at(&self, buf: &[u8]) -> (Candidate, Role) {
         let (first, second) = self.roles();
         let c = candidate(buf, first);
         match (&c, second) {
-            (Candidate::Frame(_), _) | (_, None) => (c, first),
-            (_, Some(role)) => match candidate(buf, role) {
-                f @ Candidate::Frame(_) => (f, role),
-                _ => (c, first),
-            },
+            (Candidate::Invalid, Some(role)) => (candidate(buf, role), role),
+            _ => (c, first),
         }
     }
 
@@ -238,27 +267,40 @@ impl Deframer {
         Deframed::Frame(0..len)
     }
 
-    /// The first offset after 0 from which the rest of `buf` is a chain of complete frames whose
-    /// length the layout gives (no CRC scanning), ending exactly at the end of `buf`. That is how
-    /// frames look after a cut-off frame on a quiet line; a chance CRC match inside a long frame's
-    /// payload would also have to end exactly at the buffer's end, so it practically never wins.
+    /// After the line went idle: the first offset after 0 from which the rest of `buf` is a chain
+    /// of complete frames whose length the layout gives, ending exactly at the end of `buf` (where
+    /// the silence fell).
     fn later_frame(&self, buf: &[u8]) -> Option<usize> {
-        (1..buf.len()).find(|&start| {
-            let mut at = start;
-            while let Some(rest) = buf.get(at..).filter(|r| !r.is_empty()) {
-                match known_frame(rest, self.roles()) {
-                    Some(n) => at += n,
-                    None => return false,
-                }
+        // Only reached on NeedMore, when fewer than MAX_ADU bytes are buffered.
+        if buf.len() > MAX_ADU {
+            return None;
+        }
+        // chained[i]: a chain of frames runs from i exactly to the end. Filled backwards; a CRC
+        // is computed only where the lengths already line up, so garbage costs O(len).
+        let mut chained = [false; MAX_ADU + 1];
+        if let Some(end) = chained.get_mut(buf.len()) {
+            *end = true;
+        }
+        for i in (1..buf.len()).rev() {
+            let rest = buf.get(i..).unwrap_or(&[]);
+            let ok = known_frame(rest, self.roles(), |len| {
+                chained.get(i + len).copied().unwrap_or(false)
+            });
+            if let Some(slot) = chained.get_mut(i) {
+                *slot = ok.is_some();
             }
-            at == buf.len()
-        })
+        }
+        (1..buf.len()).find(|&i| chained.get(i).copied().unwrap_or(false))
     }
 }
 
 /// The length of a complete, CRC-valid frame at the start of `buf` whose length the PDU layout
-/// gives, for either of `roles`.
-fn known_frame(buf: &[u8], roles: (Role, Option<Role>)) -> Option<usize> {
+/// gives, for either of `roles`, among lengths that `wanted` accepts (checked before the CRC).
+fn known_frame(
+    buf: &[u8],
+    roles: (Role, Option<Role>),
+    wanted: impl Fn(usize) -> bool,
+) -> Option<usize> {
     let (first, second) = roles;
     core::iter::once(first).chain(second).find_map(|role| {
         let pdu = buf.get(1..).unwrap_or(&[]);
@@ -267,8 +309,9 @@ fn known_frame(buf: &[u8], roles: (Role, Option<Role>)) -> Option<usize> {
             Role::Response => response_len(pdu),
         };
         match len {
-            PduLength::Known(n) => Some(n + 3)
-                .filter(|&total| total <= MAX_ADU && buf.get(..total).is_some_and(crc_ok)),
+            PduLength::Known(n) => Some(n + 3).filter(|&total| {
+                total <= MAX_ADU && wanted(total) && buf.get(..total).is_some_and(crc_ok)
+            }),
             _ => None,
         }
     })
@@ -284,11 +327,17 @@ fn other(role: Role) -> Role {
 impl Deframe for Deframer {
     fn deframe(&mut self, buf: &[u8]) -> Deframed {
         match self.try_at(buf) {
-            (Candidate::Frame(n), role) => self.accept(buf, n, role),
-            (Candidate::NeedMore(n), _) => match self.later_frame(buf) {
-                Some(start) => Deframed::Skipped(0..start),
-                None => Deframed::NeedMore(n),
-            },
+            (Candidate::Frame(n), role) => {
+                self.idle &= n < buf.len();
+                self.accept(buf, n, role)
+            }
+            (Candidate::NeedMore(n), _) if !self.idle => Deframed::NeedMore(n),
+            // The line went quiet: this can never complete. Drop up to the next frame.
+            (Candidate::NeedMore(_), _) => {
+                let end = self.later_frame(buf).unwrap_or(buf.len());
+                self.idle = end < buf.len();
+                Deframed::Skipped(0..end)
+            }
             // Nothing can start at byte 0: drop just that byte, so a frame at byte 1 survives.
             (Candidate::Invalid, _) => Deframed::Skipped(0..1),
         }
@@ -355,6 +404,21 @@ mod tests {
                 (resp[..n].to_vec(), Role::Response)
             ]
         );
+    }
+
+    #[test]
+    fn idle_line_drops_a_cut_off_frame() {
+        // A write-multiple request cut off after 9 bytes, then a complete request, then silence.
+        let mut wire = std::vec![0x11, 0x10, 0x00, 0x01, 0x00, 0x20, 0x40, 0x00, 0x0A];
+        wire.extend_from_slice(&REQ);
+        let mut s = Stream::new([0u8; 256], Deframer::new(Mode::Requests));
+        s.push(&wire).unwrap();
+        // Without timing the cut-off frame could still complete: nothing is dropped yet.
+        assert_eq!(s.next_event(), None);
+        s.deframer_mut().line_idle();
+        assert_eq!(s.next_event(), Some(Event::Skipped(&wire[..9])));
+        assert_eq!(s.next_event(), Some(Event::Frame(&REQ[..])));
+        assert_eq!(s.next_event(), None);
     }
 
     proptest! {
