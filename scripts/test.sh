@@ -14,6 +14,14 @@ cargo fmt --all -- --check
 step "clippy (warnings are errors; codecs deny unwrap/expect/panic/indexing outside tests)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "peer tools (tshark for the differential tests)"
+if ! command -v tshark >/dev/null; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tshark >/dev/null
+fi
+tshark -v | head -n 1
+
 step "tests"
 cargo test --workspace
 
@@ -22,7 +30,7 @@ cargo build -p causeway-core -p causeway-codecs --no-default-features
 cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/alloc,causeway-codecs/modbus
 
 step "README main job on the bundled capture"
-out=$(cargo run --release -q -p causeway-cli -- pcap samples/modbus-tcp.pcap)
+out=$(cargo run --release -q -p causeway-cli -- pcap samples/modbus-tcp.pcap --map samples/modbus-map.toml)
 lines=$(printf '%s\n' "$out" | grep -c '"protocol":"modbus-tcp"')
 [ "$lines" -ge 16 ] || { echo "expected at least 16 decoded Modbus frames, got $lines"; exit 1; }
 

@@ -10,7 +10,9 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use causeway_codecs::buffer::{Event, Growable, Stream};
 use causeway_codecs::ethernet::{Ethernet, Ipv4, Tcp, ETHERTYPE_IPV4, IP_TCP};
-use causeway_codecs::modbus::{points::exchange_points, tcp, Request, Response};
+use causeway_codecs::modbus::map::RegisterMap;
+use causeway_codecs::modbus::points::{exchange_points, map_points};
+use causeway_codecs::modbus::{tcp, Request, Response};
 use causeway_codecs::registry::{self, Decoded};
 use causeway_codecs::Role;
 use causeway_core::{DateTime, Device};
@@ -24,6 +26,8 @@ use crate::{output, Failure, Format};
 pub struct Options {
     /// Modbus/TCP server port.
     pub modbus_port: u16,
+    /// Register map for typed Modbus points (raw registers otherwise).
+    pub modbus_map: Option<RegisterMap>,
 }
 
 /// One captured packet.
@@ -133,7 +137,7 @@ impl Dissector {
             Role::Response => (ip.src, ip.dst, seg.dst_port),
         };
         for adu in adus {
-            out.push(self.decode(&adu, role, server, (client, client_port), opts.modbus_port));
+            out.push(self.decode(&adu, role, server, (client, client_port), opts));
         }
         out
     }
@@ -144,8 +148,9 @@ impl Dissector {
         role: Role,
         server: Ipv4Addr,
         client: (Ipv4Addr, u16),
-        port: u16,
+        opts: &Options,
     ) -> Item {
+        let (port, map) = (opts.modbus_port, opts.modbus_map.as_ref());
         let mut decoded = match (causeway_codecs::modbus::json::TCP.decode)(Some(role), adu) {
             Ok(d) => Decoded {
                 protocol: d.protocol,
@@ -174,7 +179,16 @@ impl Dissector {
                     let resp = adu.get(tcp::HEADER_LEN..).map(Response::parse);
                     if let (Some(Ok(req)), Some(Ok(resp))) = (req, resp) {
                         let mut points = Vec::new();
-                        exchange_points(device, &req, &resp, |p| points.push(p.into_owned()));
+                        match map.filter(|m| m.unit == header.unit_id) {
+                            Some(map) if !matches!(resp, Response::Exception { .. }) => {
+                                map_points(device, map, &req, &resp, |p| {
+                                    points.push(p.into_owned())
+                                })
+                            }
+                            _ => exchange_points(device, &req, &resp, |p| {
+                                points.push(p.into_owned())
+                            }),
+                        }
                         decoded.points = points;
                     }
                 }

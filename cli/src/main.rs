@@ -15,6 +15,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use causeway_codecs::modbus::map::RegisterMap;
 use causeway_codecs::registry::{self, parse_hex, Role};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -68,6 +69,9 @@ enum Command {
         /// Modbus/TCP server port (requests go to it).
         #[arg(long, default_value_t = 502)]
         port: u16,
+        /// Modbus register map (TOML) for typed, scaled points.
+        #[arg(long)]
+        map: Option<PathBuf>,
     },
     /// List the protocols compiled into this build.
     Protocols,
@@ -82,9 +86,13 @@ fn main() -> ExitCode {
             file,
             hex,
         } => decode(cli.format, &protocol, role, file, &hex),
-        Command::Pcap { file, port } => {
-            capture::run(cli.format, &file, capture::Options { modbus_port: port })
-        }
+        Command::Pcap { file, port, map } => load_map(map).and_then(|modbus_map| {
+            let opts = capture::Options {
+                modbus_port: port,
+                modbus_map,
+            };
+            capture::run(cli.format, &file, opts)
+        }),
         Command::Protocols => {
             for c in registry::codecs() {
                 println!(
@@ -121,6 +129,14 @@ pub enum Failure {
     Usage(String),
     /// The input did not decode (exit 1).
     Decode(causeway_codecs::Error),
+}
+
+/// Reads a Modbus register map (TOML).
+fn load_map(path: Option<PathBuf>) -> Result<Option<RegisterMap>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let fail = |e: &dyn std::fmt::Display| Failure::Usage(format!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).map_err(|e| fail(&e))?;
+    toml::from_str(&text).map(Some).map_err(|e| fail(&e))
 }
 
 fn decode(

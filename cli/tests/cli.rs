@@ -195,6 +195,50 @@ fn pcap_pairs_requests_with_responses() {
 }
 
 #[test]
+fn pcap_with_a_register_map_gives_typed_points() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/");
+    let out = causeway(
+        &[
+            "pcap",
+            &format!("{dir}modbus-tcp.pcap"),
+            "--map",
+            &format!("{dir}modbus-map.toml"),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|&b| b == b'\n').nth(1).unwrap()).unwrap();
+    // Registers 0x2000 0x47F1 are 123456.0 as float32 in CDAB order (libmodbus's test value).
+    let energy = &first["points"][0];
+    assert_eq!(energy["address"], "holding:0");
+    assert_eq!(energy["value"], 123456.0);
+    assert_eq!(energy["unit"], "kWh");
+    assert_eq!(energy["quantity"], "energy");
+    assert_eq!(energy["qualifiers"]["byte_order"], "CDAB");
+    let second: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|&b| b == b'\n').nth(3).unwrap()).unwrap();
+    // Input register 3 holds 215; the map scales it by 0.1 exactly.
+    assert_eq!(second["points"][0]["value"], 21.5);
+    assert_eq!(second["points"][0]["value_type"], "decimal");
+    assert_eq!(second["points"][0]["unit"], "Cel");
+    let bad = causeway(
+        &[
+            "pcap",
+            &format!("{dir}modbus-tcp.pcap"),
+            "--map",
+            &format!("{dir}modbus-tcp.pcap"),
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
 fn pcap_rejects_non_captures() {
     let out = causeway(
         &["pcap", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")],

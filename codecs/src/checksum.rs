@@ -57,27 +57,27 @@ fn at(table: &[u16; 256], index: u8) -> u16 {
 fn reflected16(tables: &[[u16; 256]; 16], mut crc: u16, data: &[u8]) -> u16 {
     let [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15] = tables;
     let mut chunks = data.chunks_exact(16);
-    for c in &mut chunks {
-        let &[b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15] = c else {
+    for chunk in &mut chunks {
+        let Ok(b) = <&[u8; 16]>::try_from(chunk) else {
             continue;
         };
-        let x = crc ^ u16::from_le_bytes([b0, b1]);
+        let x = crc ^ u16::from_le_bytes([b[0], b[1]]);
         crc = at(t15, x as u8)
             ^ at(t14, (x >> 8) as u8)
-            ^ at(t13, b2)
-            ^ at(t12, b3)
-            ^ at(t11, b4)
-            ^ at(t10, b5)
-            ^ at(t9, b6)
-            ^ at(t8, b7)
-            ^ at(t7, b8)
-            ^ at(t6, b9)
-            ^ at(t5, b10)
-            ^ at(t4, b11)
-            ^ at(t3, b12)
-            ^ at(t2, b13)
-            ^ at(t1, b14)
-            ^ at(t0, b15);
+            ^ at(t13, b[2])
+            ^ at(t12, b[3])
+            ^ at(t11, b[4])
+            ^ at(t10, b[5])
+            ^ at(t9, b[6])
+            ^ at(t8, b[7])
+            ^ at(t7, b[8])
+            ^ at(t6, b[9])
+            ^ at(t5, b[10])
+            ^ at(t4, b[11])
+            ^ at(t3, b[12])
+            ^ at(t2, b[13])
+            ^ at(t1, b[14])
+            ^ at(t0, b[15]);
     }
     for &b in chunks.remainder() {
         crc = (crc >> 8) ^ at(t0, (crc as u8) ^ b);

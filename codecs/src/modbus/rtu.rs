@@ -152,17 +152,20 @@ enum Candidate {
 }
 
 /// What an ADU starting at `buf[0]` would be, for `role`.
-fn candidate(buf: &[u8], role: Role) -> Candidate {
-    let pdu = buf.get(1..).unwrap_or(&[]);
-    // Function code 0 does not exist, and bit 7 marks exceptions, which only responses carry.
+/// The PDU length rule for `role`, or `None` for a function code that cannot start a frame:
+/// 0 does not exist, and bit 7 marks exceptions, which only responses carry.
+fn pdu_len(pdu: &[u8], role: Role) -> Option<PduLength> {
     match (pdu.first(), role) {
-        (Some(0), _) => return Candidate::Invalid,
-        (Some(fc), Role::Request) if fc & 0x80 != 0 => return Candidate::Invalid,
-        _ => {}
+        (Some(0), _) => None,
+        (Some(fc), Role::Request) if fc & 0x80 != 0 => None,
+        (_, Role::Request) => Some(request_len(pdu)),
+        (_, Role::Response) => Some(response_len(pdu)),
     }
-    let len = match role {
-        Role::Request => request_len(pdu),
-        Role::Response => response_len(pdu),
+}
+
+fn candidate(buf: &[u8], role: Role) -> Candidate {
+    let Some(len) = pdu_len(buf.get(1..).unwrap_or(&[]), role) else {
+        return Candidate::Invalid;
     };
     match len {
         PduLength::AtLeast(n) => Candidate::NeedMore((1 + n).saturating_sub(buf.len()).max(1)),
@@ -268,8 +271,7 @@ impl Deframer {
     }
 
     /// After the line went idle: the first offset after 0 from which the rest of `buf` is a chain
-    /// of complete frames whose length the layout gives, ending exactly at the end of `buf` (where
-    /// the silence fell).
+    /// of complete frames ending exactly at the end of `buf`, where the silence fell.
     fn later_frame(&self, buf: &[u8]) -> Option<usize> {
         // Only reached on NeedMore, when fewer than MAX_ADU bytes are buffered.
         if buf.len() > MAX_ADU {
@@ -283,7 +285,7 @@ impl Deframer {
         }
         for i in (1..buf.len()).rev() {
             let rest = buf.get(i..).unwrap_or(&[]);
-            let ok = known_frame(rest, self.roles(), |len| {
+            let ok = frame_len_at(rest, self.roles(), |len| {
                 chained.get(i + len).copied().unwrap_or(false)
             });
             if let Some(slot) = chained.get_mut(i) {
@@ -294,25 +296,23 @@ impl Deframer {
     }
 }
 
-/// The length of a complete, CRC-valid frame at the start of `buf` whose length the PDU layout
-/// gives, for either of `roles`, among lengths that `wanted` accepts (checked before the CRC).
-fn known_frame(
+/// The length of a complete, CRC-valid frame at the start of `buf` for either of `roles`, among
+/// lengths that `wanted` accepts (checked before any CRC): the layout's length, or for layouts
+/// without one, any length whose CRC matches.
+fn frame_len_at(
     buf: &[u8],
     roles: (Role, Option<Role>),
     wanted: impl Fn(usize) -> bool,
 ) -> Option<usize> {
     let (first, second) = roles;
     core::iter::once(first).chain(second).find_map(|role| {
-        let pdu = buf.get(1..).unwrap_or(&[]);
-        let len = match role {
-            Role::Request => request_len(pdu),
-            Role::Response => response_len(pdu),
-        };
-        match len {
+        match pdu_len(buf.get(1..).unwrap_or(&[]), role)? {
             PduLength::Known(n) => Some(n + 3).filter(|&total| {
                 total <= MAX_ADU && wanted(total) && buf.get(..total).is_some_and(crc_ok)
             }),
-            _ => None,
+            PduLength::Unknown => (MIN_ADU..=buf.len().min(MAX_ADU))
+                .find(|&total| wanted(total) && buf.get(..total).is_some_and(crc_ok)),
+            PduLength::AtLeast(_) => None,
         }
     })
 }

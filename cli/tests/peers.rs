@@ -1,0 +1,140 @@
+//! Differential tests against real tools. tshark (Wireshark's dissectors) must be installed;
+//! `scripts/test.sh` installs it.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde_json::Value;
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/modbus-tcp.pcap");
+
+/// tshark's Modbus/TCP fields for every frame: frame number -> one map per ADU in the frame.
+fn tshark_modbus(pcap: &str) -> BTreeMap<u64, Vec<BTreeMap<&'static str, String>>> {
+    const FIELDS: [&str; 8] = [
+        "mbtcp.trans_id",
+        "mbtcp.unit_id",
+        "modbus.func_code",
+        "modbus.reference_num",
+        "modbus.word_cnt",
+        "modbus.bit_cnt",
+        "modbus.regval_uint16",
+        "modbus.exception_code",
+    ];
+    let mut cmd = Command::new("tshark");
+    cmd.args([
+        "-r",
+        pcap,
+        "-Y",
+        "mbtcp",
+        "-T",
+        "fields",
+        "-E",
+        "separator=|",
+        "-E",
+        "aggregator=;",
+        "-e",
+        "frame.number",
+    ]);
+    for f in FIELDS {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd
+        .output()
+        .expect("tshark is required for peer tests (scripts/test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "tshark failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut frames = BTreeMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let cols: Vec<&str> = line.split('|').collect();
+        let number: u64 = cols[0].parse().unwrap();
+        let adus = cols[1].split(';').count();
+        let per_adu: Vec<BTreeMap<&str, String>> = (0..adus)
+            .map(|i| {
+                FIELDS
+                    .iter()
+                    .zip(&cols[1..])
+                    .filter_map(|(name, col)| {
+                        // Multi-valued fields (register values) belong to the only ADU present.
+                        let parts: Vec<&str> = col.split(';').collect();
+                        let v = if parts.len() == adus {
+                            parts[i].to_string()
+                        } else {
+                            col.replace(';', ",")
+                        };
+                        (!v.is_empty()).then_some((*name, v))
+                    })
+                    .collect()
+            })
+            .collect();
+        frames.insert(number, per_adu);
+    }
+    frames
+}
+
+fn causeway_pcap(pcap: &str) -> BTreeMap<u64, Vec<Value>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_causeway"))
+        .args(["pcap", pcap])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut frames: BTreeMap<u64, Vec<Value>> = BTreeMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        frames
+            .entry(v["frame_number"].as_u64().unwrap())
+            .or_default()
+            .push(v["frame"].clone());
+    }
+    frames
+}
+
+fn num(v: &Value) -> String {
+    v.as_u64().map(|n| n.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn modbus_tcp_fields_agree_with_tshark() {
+    let theirs = tshark_modbus(SAMPLE);
+    let ours = causeway_pcap(SAMPLE);
+    assert_eq!(
+        theirs.keys().collect::<Vec<_>>(),
+        ours.keys().collect::<Vec<_>>(),
+        "same frames carry Modbus"
+    );
+    let mut compared = 0;
+    for (number, adus) in &theirs {
+        let mine = &ours[number];
+        assert_eq!(adus.len(), mine.len(), "frame {number}: ADU count");
+        for (t, m) in adus.iter().zip(mine) {
+            let ctx = format!("frame {number}: ours {m}");
+            assert_eq!(t["mbtcp.trans_id"], num(&m["transaction_id"]), "{ctx}");
+            assert_eq!(t["mbtcp.unit_id"], num(&m["unit_id"]), "{ctx}");
+            // tshark reports the request's function code for exceptions too.
+            let fc = m["function_code"].as_u64().unwrap() & 0x7F;
+            assert_eq!(t["modbus.func_code"], fc.to_string(), "{ctx}");
+            if let Some(r) = t.get("modbus.reference_num") {
+                let ours = if m["start_address"].is_null() {
+                    &m["address"]
+                } else {
+                    &m["start_address"]
+                };
+                assert_eq!(r, &num(ours), "{ctx}");
+            }
+            if let Some(q) = t.get("modbus.word_cnt").or(t.get("modbus.bit_cnt")) {
+                assert_eq!(q, &num(&m["quantity"]), "{ctx}");
+            }
+            if let Some(vals) = t.get("modbus.regval_uint16") {
+                let mine: Vec<String> = m["values"].as_array().unwrap().iter().map(num).collect();
+                assert_eq!(vals, &mine.join(","), "{ctx}");
+            }
+            if let Some(code) = t.get("modbus.exception_code") {
+                assert_eq!(code, &num(&m["exception_code"]), "{ctx}");
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 16);
+}

@@ -1,0 +1,141 @@
+//! Decoding allocates nothing: a counting global allocator watches the zero-copy decode path —
+//! framing, PDU parse, reading every value, points, deframing — over every Modbus vector.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use causeway_codecs::buffer::{Event, Stream};
+use causeway_codecs::conformance::load_dir;
+use causeway_codecs::modbus::points::{request_points, response_points};
+use causeway_codecs::modbus::{ascii, rtu, tcp, Request, Response};
+use causeway_codecs::registry::parse_hex;
+use causeway_core::{Device, Value};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let r = f();
+    (r, ALLOCATIONS.with(Cell::get) - before)
+}
+
+/// Everything a caller does with one frame, without a heap: returns a checksum of what it read.
+fn decode(protocol: &str, response: bool, frame: &[u8]) -> u64 {
+    let mut ascii_buf = [0u8; 256];
+    let (unit, pdu): (u8, &[u8]) = match protocol {
+        "modbus-tcp" => match tcp::Frame::new_checked(frame) {
+            Ok(f) => (
+                f.header().unit_id,
+                frame.get(tcp::HEADER_LEN..).unwrap_or(&[]),
+            ),
+            Err(_) => return 0,
+        },
+        "modbus-ascii" => match ascii::decode(frame, &mut ascii_buf) {
+            Ok(n) => (ascii_buf[0], &ascii_buf[1..n]),
+            Err(_) => return 0,
+        },
+        _ => match rtu::Frame::new_checked(frame) {
+            Ok(f) => (f.address(), &frame[1..frame.len() - 2]),
+            Err(_) => return 0,
+        },
+    };
+    let device = Device::Modbus {
+        unit,
+        host: None,
+        port: None,
+    };
+    let mut sum = 1u64;
+    let value = |v: &Value<'_>| v.as_f64().unwrap_or(1.0) as u64;
+    if response {
+        if let Ok(r) = Response::parse(pdu) {
+            if let Response::ReadHoldingRegisters { values }
+            | Response::ReadInputRegisters { values } = r
+            {
+                sum += values.iter().map(u64::from).sum::<u64>();
+            }
+            response_points(device, &r, |p| sum += value(&p.value));
+        }
+    } else if let Ok(r) = Request::parse(pdu) {
+        request_points(device, &r, |p| sum += value(&p.value));
+    }
+    sum
+}
+
+#[test]
+fn modbus_decode_allocates_nothing() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance-vectors");
+    let cases = load_dir(&dir).unwrap();
+    let valid_rtu_requests = cases
+        .iter()
+        .filter(|(_, c)| {
+            c.protocol == "modbus-rtu"
+                && c.role.as_deref() == Some("request")
+                && c.expect.error.is_none()
+        })
+        .count();
+    let frames: Vec<(String, bool, Vec<u8>)> = cases
+        .into_iter()
+        .filter(|(_, c)| c.protocol.starts_with("modbus"))
+        .map(|(_, c)| {
+            (
+                c.protocol.clone(),
+                c.role.as_deref() == Some("response"),
+                parse_hex(&c.hex).unwrap(),
+            )
+        })
+        .collect();
+    assert!(frames.len() > 500);
+    let (sum, n) = allocations(|| {
+        frames
+            .iter()
+            .map(|(p, resp, f)| decode(p, *resp, f))
+            .sum::<u64>()
+    });
+    assert!(sum > 0, "the decode did real work");
+    assert_eq!(n, 0, "allocations during decode");
+
+    let stream: Vec<u8> = frames
+        .iter()
+        .filter(|(p, r, _)| p == "modbus-rtu" && !r)
+        .flat_map(|(_, _, f)| f.clone())
+        .collect();
+    let (found, n) = allocations(|| {
+        let mut s = Stream::new([0u8; 512], rtu::Deframer::new(rtu::Mode::Requests));
+        let mut found = 0;
+        for chunk in stream.chunks(37) {
+            s.push(chunk).unwrap();
+            while let Some(ev) = s.next_event() {
+                found += usize::from(matches!(ev, Event::Frame(_)));
+            }
+        }
+        // The line goes quiet after the last frame.
+        s.deframer_mut().line_idle();
+        while let Some(ev) = s.next_event() {
+            found += usize::from(matches!(ev, Event::Frame(_)));
+        }
+        found
+    });
+    // Every valid request is found (negative vectors with a valid CRC are frames too).
+    assert!(
+        found >= valid_rtu_requests,
+        "found {found} of {valid_rtu_requests}"
+    );
+    assert_eq!(n, 0, "allocations while deframing");
+}
