@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use causeway_codecs::buffer::{Event, Stream};
-use causeway_codecs::checksum::crc16_modbus;
+use causeway_codecs::checksum::{crc16_modbus, crc16_modbus_table};
 use causeway_codecs::modbus::{rtu, tcp, Registers, Request, Response};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
@@ -433,8 +433,11 @@ fn crc(c: &mut Criterion) {
     let frame: Vec<u8> = (0..=255u8).collect();
     let mut g = c.benchmark_group("crc16_modbus_256_bytes");
     g.throughput(Throughput::Bytes(256));
-    g.bench_function(BenchmarkId::new("causeway", "slice-by-16"), |b| {
+    g.bench_function(BenchmarkId::new("causeway", "clmul"), |b| {
         b.iter(|| crc16_modbus(black_box(&frame)))
+    });
+    g.bench_function(BenchmarkId::new("causeway", "slice-by-16"), |b| {
+        b.iter(|| crc16_modbus_table(black_box(&frame)))
     });
     g.bench_function("modbus-core", |b| {
         b.iter(|| modbus_core::rtu::crc16(black_box(&frame)))
