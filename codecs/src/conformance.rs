@@ -13,7 +13,10 @@
 //!
 //! `expect.frame` and each of `expect.points` match when every key they name is present in the
 //! decoded result with an equal value (objects recursively; arrays element by element and of
-//! equal length; numbers by value). `expect.points`, when given, must have exactly as many entries
+//! equal length; numbers by value). An expected point with `"compare": "number"` compares its
+//! `value` within `tolerance` after converting the decoded value into the expected `unit` (for
+//! values taken from another decoder that prints rounded numbers in its own units);
+//! `"compare": "datetime"` compares calendar fields. `expect.points`, when given, must have exactly as many entries
 //! as the decoder produced. A valid case is also re-encoded and must give back the same bytes,
 //! unless it sets `"reencode": false` (non-canonical input such as lower-case Modbus ASCII hex).
 
@@ -92,9 +95,72 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, Vector)>, String> {
     Ok(out)
 }
 
+/// Compares a point whose expectation carries `"compare"`: `"number"` (with `"tolerance"`, and
+/// the actual value converted into the expected `"unit"` first) or `"datetime"` (calendar
+/// fields equal; a trailing `Z` and zero seconds aside).
+fn matches_compared(
+    e: &serde_json::Map<String, Json>,
+    a: &serde_json::Map<String, Json>,
+) -> Result<(), String> {
+    let how = e.get("compare").and_then(Json::as_str).unwrap_or("");
+    let (ev, av) = (
+        e.get("value").unwrap_or(&Json::Null),
+        a.get("value").unwrap_or(&Json::Null),
+    );
+    match how {
+        "number" => {
+            let want = ev.as_f64().ok_or("expected value is not a number")?;
+            let mut got = av
+                .as_f64()
+                .ok_or_else(|| format!("value: expected a number, found {av}"))?;
+            if let (Some(eu), Some(au)) = (
+                e.get("unit").and_then(Json::as_str),
+                a.get("unit").and_then(Json::as_str),
+            ) {
+                if eu != au {
+                    let from = causeway_core::Unit::from_code(au)
+                        .ok_or_else(|| format!("unknown unit {au}"))?;
+                    let to = causeway_core::Unit::from_code(eu)
+                        .ok_or_else(|| format!("unknown unit {eu}"))?;
+                    got = from
+                        .convert_f64(got, to)
+                        .map_err(|err| format!("unit: {err}"))?;
+                }
+            }
+            let tolerance = e
+                .get("tolerance")
+                .and_then(Json::as_f64)
+                .unwrap_or(0.0)
+                .max(want.abs() * 1e-12);
+            if (got - want).abs() > tolerance {
+                return Err(format!("value: expected {want} ± {tolerance}, found {got}"));
+            }
+        }
+        "datetime" => {
+            let norm = |v: &Json| -> Option<String> {
+                let t = v.as_str()?.trim_end_matches('Z');
+                let t = t.strip_suffix(":00").filter(|x| x.len() == 16).unwrap_or(t);
+                Some(t.to_string())
+            };
+            if norm(ev).is_none() || norm(ev) != norm(av) {
+                return Err(format!("value: expected date-time {ev}, found {av}"));
+            }
+        }
+        other => return Err(format!("unknown compare mode {other:?}")),
+    }
+    for (k, ev) in e {
+        if !matches!(k.as_str(), "compare" | "tolerance" | "value" | "unit") {
+            let av = a.get(k).ok_or_else(|| format!("missing key {k:?}"))?;
+            matches(ev, av).map_err(|m| format!("{k}: {m}"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether `actual` contains everything `expected` states (see the module docs).
 pub fn matches(expected: &Json, actual: &Json) -> Result<(), String> {
     match (expected, actual) {
+        (Json::Object(e), Json::Object(a)) if e.contains_key("compare") => matches_compared(e, a),
         (Json::Object(e), Json::Object(a)) => {
             for (k, ev) in e {
                 let av = a.get(k).ok_or_else(|| format!("missing key {k:?}"))?;

@@ -34,6 +34,8 @@ pub mod conformance;
 pub mod cursor;
 pub mod error;
 pub mod ethernet;
+#[cfg(feature = "mbus")]
+pub mod mbus;
 #[cfg(feature = "modbus")]
 pub mod modbus;
 #[cfg(feature = "alloc")]

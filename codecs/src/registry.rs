@@ -64,6 +64,8 @@ pub fn codecs() -> &'static [Codec] {
         crate::modbus::json::ASCII,
         #[cfg(feature = "modbus")]
         crate::modbus::json::RTU_OVER_TCP,
+        #[cfg(feature = "mbus")]
+        crate::mbus::json::MBUS,
     ]
 }
 

@@ -157,6 +157,17 @@ impl Decimal {
         n.mantissa.checked_mul(scale)
     }
 
+    /// The shortest decimal that reads back as `value` in `f32` (a meter's 12.3 stays 12.3), or
+    /// `None` for NaN and infinities.
+    pub fn from_f32(value: f32) -> Option<Self> {
+        if !value.is_finite() {
+            return None;
+        }
+        let mut buf = StackBuf::<64>::new();
+        fmt::write(&mut buf, format_args!("{:e}", value)).ok()?;
+        buf.as_str().parse().ok()
+    }
+
     /// The decimal closest to `value` with the shortest text that parses back to it, or `None`
     /// for NaN, infinities and values outside the `i64`-mantissa range.
     pub fn from_f64(value: f64) -> Option<Self> {
@@ -419,6 +430,8 @@ mod tests {
         assert_eq!(Decimal::new(1, -400).to_f64(), 0.0);
         assert_eq!(Decimal::new(3, 400).to_f64(), f64::INFINITY);
         assert_eq!(Decimal::from_f64(0.1), Some(Decimal::new(1, -1)));
+        assert_eq!(Decimal::from_f32(12.3), Some(Decimal::new(123, -1)));
+        assert_eq!(Decimal::from_f32(f32::NAN), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! | protocol | device | address |
 //! |---|---|---|
 //! | Modbus | `modbus:unit=17[,host=10.0.0.5][,port=502]` | `holding:0`, `input:3`, `coil:7`, `discrete:1` (0-based protocol addresses) |
-//! | M-Bus | `mbus:id=12345678,man=LUG,ver=2,med=heat` | `rec:3` (record index in the telegram) |
+//! | M-Bus | `mbus:id=12345678,man=LUG,ver=2,med=heat`, or `mbus:addr=5` without a long header | `rec:3` (record index in the telegram) |
 //! | EPA-S | `epa:app=0x0020` | `obj=0x0010/attr=2` |
 //! | WPA-L / 802.15.4 | `wpan:pan=0x1234,short=0x0102` or `ext=0x…` | `uao:1/attr:2` |
 //!
@@ -173,6 +173,11 @@ pub enum Device {
         /// Medium.
         medium: Medium,
     },
+    /// An M-Bus slave known only by its primary address (telegrams without a long header).
+    MBusPrimary {
+        /// Primary address 0–250.
+        address: u8,
+    },
     /// An EPA-S application (process).
     Epa {
         /// Application id.
@@ -237,7 +242,7 @@ impl Device {
     pub const fn protocol(&self) -> Protocol {
         match self {
             Device::Modbus { .. } => Protocol::Modbus,
-            Device::MBus { .. } => Protocol::MBus,
+            Device::MBus { .. } | Device::MBusPrimary { .. } => Protocol::MBus,
             Device::Epa { .. } => Protocol::Epa,
             Device::Wpan { .. } => Protocol::Wpan,
         }
@@ -266,6 +271,7 @@ impl fmt::Display for Device {
                 f,
                 "mbus:id={id:08X},man={manufacturer},ver={version},med={medium}"
             ),
+            Device::MBusPrimary { address } => write!(f, "mbus:addr={address}"),
             Device::Epa { app } => write!(f, "epa:app=0x{app:04X}"),
             Device::Wpan { pan, addr } => match addr {
                 WpanAddr::Short(s) => write!(f, "wpan:pan=0x{pan:04X},short=0x{s:04X}"),
@@ -413,6 +419,10 @@ fn parse_device(c: &mut Cursor<'_>) -> Result<Device, IdError> {
             unit: unit.ok_or(c.err("a unit= key"))?,
             host,
             port,
+        })
+    } else if c.eat("mbus:addr=") {
+        Ok(Device::MBusPrimary {
+            address: c.number(STOPS, "a primary address 0-255")?,
         })
     } else if c.eat("mbus:") {
         let (mut id, mut man, mut ver, mut med) = (None, None, None, None);
@@ -595,6 +605,7 @@ mod tests {
             "modbus:unit=1,host=::1/input:65535",
             "mbus:id=12345678,man=LUG,ver=2,med=heat/rec:3",
             "mbus:id=0000ABCD,man=KAM,ver=53,med=0x3F/rec:0",
+            "mbus:addr=5/rec:2",
             "wpan:pan=0x1234,short=0x0102/uao:1/attr:2",
             "wpan:pan=0xFFFF,ext=0x0011223344556677/uao:255/attr:0",
             "epa:app=0x0020/obj=0x0010/attr=2",
@@ -686,6 +697,7 @@ mod tests {
                 }
             ),
             any::<u16>().prop_map(|app| Device::Epa { app }),
+            any::<u8>().prop_map(|address| Device::MBusPrimary { address }),
             (any::<u16>(), any::<u16>(), any::<u64>(), any::<bool>()).prop_map(
                 |(pan, s, e, ext)| {
                     Device::Wpan {

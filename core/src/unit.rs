@@ -38,6 +38,8 @@ pub enum Dimension {
     Current,
     /// Frequency (base Hz).
     Frequency,
+    /// Plane angle (base deg).
+    Angle,
     /// Dimensionless (base 1).
     Dimensionless,
 }
@@ -90,6 +92,8 @@ units! {
     MegaWattHour = "MWh", Energy, 3_600_000_000, 1, NO;
     /// gigawatt-hour
     GigaWattHour = "GWh", Energy, 3_600_000_000_000, 1, NO;
+    /// megacalorie (thermochemical, 4.184 MJ)
+    MegaCalorie = "Mcal", Energy, 4_184_000, 1, NO;
     /// cubic metre
     CubicMetre = "m3", Volume, 1, 1, NO;
     /// litre
@@ -126,6 +130,10 @@ units! {
     LitrePerMinute = "l/min", VolumeFlow, 1, 60_000, NO;
     /// litre per hour
     LitrePerHour = "l/h", VolumeFlow, 1, 3_600_000, NO;
+    /// US gallon per minute
+    UsGallonPerMinute = "[gal_us]/min", VolumeFlow, 3_785_411_784, 60_000_000_000_000, NO;
+    /// US gallon per hour
+    UsGallonPerHour = "[gal_us]/h", VolumeFlow, 3_785_411_784, 3_600_000_000_000_000, NO;
     /// kilogram per second
     KilogramPerSecond = "kg/s", MassFlow, 1, 1, NO;
     /// kilogram per hour
@@ -158,6 +166,10 @@ units! {
     Hour = "h", Time, 3_600, 1, NO;
     /// day
     Day = "d", Time, 86_400, 1, NO;
+    /// month (UCUM mean Julian month, 30.4375 d)
+    Month = "mo", Time, 2_629_800, 1, NO;
+    /// year (UCUM mean Julian year, 365.25 d)
+    Year = "a", Time, 31_557_600, 1, NO;
     /// volt
     Volt = "V", Voltage, 1, 1, NO;
     /// millivolt
@@ -170,6 +182,8 @@ units! {
     MilliAmpere = "mA", Current, 1, 1_000, NO;
     /// hertz
     Hertz = "Hz", Frequency, 1, 1, NO;
+    /// degree of plane angle
+    Degree = "deg", Angle, 1, 1, NO;
     /// dimensionless count (UCUM unity), e.g. heat cost allocator units
     One = "1", Dimensionless, 1, 1, NO;
     /// percent
@@ -360,6 +374,26 @@ quantities! {
     Current = "current";
     /// Frequency.
     Frequency = "frequency";
+    /// Reactive energy.
+    ReactiveEnergy = "reactive_energy";
+    /// Apparent energy.
+    ApparentEnergy = "apparent_energy";
+    /// Reactive power.
+    ReactivePower = "reactive_power";
+    /// Apparent power.
+    ApparentPower = "apparent_power";
+    /// Phase angle.
+    PhaseAngle = "phase_angle";
+    /// Relative humidity.
+    RelativeHumidity = "relative_humidity";
+    /// Prepaid credit (currency units).
+    Credit = "credit";
+    /// Debit (currency units).
+    Debit = "debit";
+    /// Access number / message counter.
+    AccessNumber = "access_number";
+    /// An event counter.
+    Counter = "counter";
     /// Heat cost allocator units.
     HcaUnits = "hca_units";
     /// A count or a dimensionless ratio.

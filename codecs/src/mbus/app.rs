@@ -1,0 +1,338 @@
+//! M-Bus application layer (EN 13757-3 §5): the CI field and what follows it.
+//!
+//! | CI | direction | body |
+//! |---|---|---|
+//! | `72` / `76` | slave | 12-byte header, then records (`76`: multi-byte values MSB first) |
+//! | `7A` | slave | 4-byte header (access number, status, signature), then records |
+//! | `78` | slave | records, no header |
+//! | `73` / `77` | slave | fixed data structure (16 bytes; `77` MSB first) |
+//! | `70` | slave | application error, with an optional error code |
+//! | `71` | slave | alarm status |
+//! | `50` | master | application reset, optional subcode |
+//! | `51` / `55` | master | data send (records) |
+//! | `52` / `56` | master | selection of a slave by secondary address (wildcards `F` / `FF`) |
+//! | `B8`–`BF` | master | set baud rate 300 … 38400 |
+
+use causeway_core::{Device, Manufacturer, Medium};
+
+use crate::cursor::{Reader, Writer};
+use crate::error::{Error, Layer, Result};
+
+use super::data::bcd;
+use super::record::Records;
+
+const L: Layer = Layer::MbusApp;
+
+/// The 12-byte variable-data header (CI `72`), or the 4-byte short header (CI `7A`) with the
+/// identity fields absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Header {
+    /// Secondary address fields, when the long header is present.
+    pub identity: Option<Identity>,
+    /// Access number.
+    pub access_number: u8,
+    /// Status byte (bits 0–1 application status, 2 power low, 3 permanent error, 4 temporary
+    /// error, 5–7 manufacturer specific).
+    pub status: u8,
+    /// Signature (2004) / configuration field (2013+), little-endian.
+    pub signature: u16,
+}
+
+/// A meter's secondary address: identification number, manufacturer, version, medium.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// Identification number, 8 BCD digits as sent (`0x12345678` is 12345678).
+    pub id: u32,
+    /// Manufacturer code.
+    pub manufacturer: Manufacturer,
+    /// Version / generation.
+    pub version: u8,
+    /// Medium.
+    pub medium: Medium,
+}
+
+impl Identity {
+    /// Reads the 8 bytes `id(4) man(2) ver med`.
+    fn read(r: &mut Reader<'_>) -> Result<Self> {
+        Ok(Identity {
+            id: u32::from_le_bytes(r.array()?),
+            manufacturer: Manufacturer(r.u16_le()?),
+            version: r.u8()?,
+            medium: Medium(r.u8()?),
+        })
+    }
+
+    /// Writes the 8 bytes.
+    pub fn write(&self, w: &mut Writer<'_>) -> Result<()> {
+        w.put(&self.id.to_le_bytes())?;
+        w.u16_le(self.manufacturer.0)?;
+        w.put(&[self.version, self.medium.0])
+    }
+
+    /// The canonical device.
+    pub fn device(&self) -> Device {
+        Device::MBus {
+            id: self.id,
+            manufacturer: self.manufacturer,
+            version: self.version,
+            medium: self.medium,
+        }
+    }
+}
+
+/// The fixed data structure (CI `73`/`77`, M-Bus 4.8 §6.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FixedData {
+    /// Identification number (BCD as sent).
+    pub id: u32,
+    /// Access number.
+    pub access_number: u8,
+    /// Status: bit 7 counters binary (else BCD), bit 6 stored values (else actual).
+    pub status: u8,
+    /// Medium (4 bits) from the two unit bytes.
+    pub medium: u8,
+    /// Unit codes of counter 1 and 2 (6 bits each).
+    pub units: [u8; 2],
+    /// The two counters, raw.
+    pub counters: [[u8; 4]; 2],
+}
+
+impl FixedData {
+    /// Counter `i` as a number (BCD or binary per the status), `None` for a BCD error.
+    pub fn counter(&self, i: usize) -> Option<i64> {
+        let raw = self.counters.get(i)?;
+        if self.status & 0x80 != 0 {
+            Some(i64::from(u32::from_le_bytes(*raw)))
+        } else {
+            bcd(raw)
+        }
+    }
+}
+
+/// Baud rate selected by CI `B8`–`BF`.
+pub const fn baud_rate(ci: u8) -> Option<u32> {
+    Some(match ci {
+        0xB8 => 300,
+        0xB9 => 600,
+        0xBA => 1200,
+        0xBB => 2400,
+        0xBC => 4800,
+        0xBD => 9600,
+        0xBE => 19200,
+        0xBF => 38400,
+        _ => return None,
+    })
+}
+
+/// Name of an application error code (CI `70`).
+pub const fn application_error_name(code: u8) -> &'static str {
+    match code {
+        0x00 => "unspecified error",
+        0x01 => "unimplemented CI-field",
+        0x02 => "buffer too long, truncated",
+        0x03 => "too many records",
+        0x04 => "premature end of record",
+        0x05 => "more than 10 DIFEs",
+        0x06 => "more than 10 VIFEs",
+        0x08 => "application too busy for handling readout request",
+        0x09 => "too many readouts",
+        _ => "reserved",
+    }
+}
+
+/// The parsed user data of a telegram, by CI field.
+#[derive(Clone, Debug)]
+pub enum Body<'a> {
+    /// Variable data (CI `72`, `76`, `7A`, `78`): header and records.
+    Variable {
+        /// The header (none for `78`).
+        header: Option<Header>,
+        /// Multi-byte values are MSB first (CI `76`).
+        msb_first: bool,
+        /// The records.
+        records: Records<'a>,
+    },
+    /// Fixed data structure (CI `73`, `77`).
+    Fixed(FixedData),
+    /// Application error (CI `70`), with its code if one was sent.
+    ApplicationError(Option<u8>),
+    /// Alarm status (CI `71`).
+    Alarm(&'a [u8]),
+    /// Application reset (CI `50`), with its subcode if one was sent.
+    ApplicationReset(Option<u8>),
+    /// Data send from the master (CI `51`, `55`).
+    DataSend {
+        /// MSB first (CI `55`).
+        msb_first: bool,
+        /// The records.
+        records: Records<'a>,
+    },
+    /// Selection by secondary address (CI `52`, `56`); wildcard nibbles `F` and bytes `FF` kept.
+    Selection {
+        /// The address to match.
+        identity: Identity,
+        /// Records after the address (rare), e.g. an enhanced identification.
+        records: Records<'a>,
+    },
+    /// Set baud rate (CI `B8`–`BF`).
+    BaudRate(u32),
+    /// Any other CI field, passed through.
+    Other(&'a [u8]),
+}
+
+/// Parses the user data `data` for CI field `ci`; `base` is the offset of `data` in the frame.
+pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
+    let mut r = Reader::new(data, L);
+    let shift = |e: Error| e.shifted(base);
+    let body = match ci {
+        0x72 | 0x76 => {
+            let identity = Identity::read(&mut r).map_err(shift)?;
+            let (access_number, status, signature) = (
+                r.u8().map_err(shift)?,
+                r.u8().map_err(shift)?,
+                r.u16_le().map_err(shift)?,
+            );
+            let header = Header {
+                identity: Some(identity),
+                access_number,
+                status,
+                signature,
+            };
+            Body::Variable {
+                header: Some(header),
+                msb_first: ci == 0x76,
+                records: Records::new(r.rest(), base + 12),
+            }
+        }
+        0x7A => {
+            let (access_number, status, signature) = (
+                r.u8().map_err(shift)?,
+                r.u8().map_err(shift)?,
+                r.u16_le().map_err(shift)?,
+            );
+            let header = Header {
+                identity: None,
+                access_number,
+                status,
+                signature,
+            };
+            Body::Variable {
+                header: Some(header),
+                msb_first: false,
+                records: Records::new(r.rest(), base + 4),
+            }
+        }
+        0x78 => Body::Variable {
+            header: None,
+            msb_first: false,
+            records: Records::new(data, base),
+        },
+        0x73 | 0x77 => {
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(r.take(16).map_err(shift)?);
+            if ci == 0x77 {
+                // Mode 2: each multi-byte field MSB first.
+                for range in [0..4, 6..8, 8..12, 12..16] {
+                    if let Some(f) = bytes.get_mut(range) {
+                        f.reverse();
+                    }
+                }
+            }
+            r.finish().map_err(shift)?;
+            let [i0, i1, i2, i3, access_number, status, u0, u1, c0, c1, c2, c3, d0, d1, d2, d3] =
+                bytes;
+            Body::Fixed(FixedData {
+                id: u32::from_le_bytes([i0, i1, i2, i3]),
+                access_number,
+                status,
+                medium: (u0 >> 6) | ((u1 >> 6) << 2),
+                units: [u0 & 0x3F, u1 & 0x3F],
+                counters: [[c0, c1, c2, c3], [d0, d1, d2, d3]],
+            })
+        }
+        0x70 => {
+            let code = data.first().copied();
+            Body::ApplicationError(code)
+        }
+        0x71 => Body::Alarm(data),
+        0x50 => Body::ApplicationReset(data.first().copied()),
+        0x51 | 0x55 => Body::DataSend {
+            msb_first: ci == 0x55,
+            records: Records::new(data, base),
+        },
+        0x52 | 0x56 => {
+            let identity = Identity::read(&mut r).map_err(shift)?;
+            Body::Selection {
+                identity,
+                records: Records::new(r.rest(), base + 8),
+            }
+        }
+        0xB8..=0xBF => Body::BaudRate(baud_rate(ci).unwrap_or(0)),
+        _ => Body::Other(data),
+    };
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn long_header() {
+        // libmbus test frame ACW_Itron-BM-plus-m: id 11490378, ACW, version 14, cold water (0x16).
+        let data = [
+            0x78, 0x03, 0x49, 0x11, 0x77, 0x04, 0x0E, 0x16, 0x0A, 0x00, 0x00, 0x00,
+        ];
+        let Body::Variable {
+            header: Some(h), ..
+        } = parse(0x72, &data, 7).unwrap()
+        else {
+            panic!()
+        };
+        let id = h.identity.unwrap();
+        assert_eq!(id.id, 0x1149_0378);
+        assert_eq!(id.manufacturer.to_string(), "ACW");
+        assert_eq!(
+            (id.version, id.medium, h.access_number),
+            (14, Medium(0x16), 10)
+        );
+        let e = parse(0x72, &data[..5], 7).unwrap_err();
+        assert_eq!((e.layer, e.offset), (L, 11));
+    }
+
+    #[test]
+    fn fixed_structure_and_errors() {
+        let data = [
+            0x78,
+            0x56,
+            0x34,
+            0x12,
+            0x01,
+            0x00,
+            0x2C | 0x40,
+            0x2C,
+            0x45,
+            0x23,
+            0x01,
+            0x00,
+            0,
+            0,
+            0,
+            0,
+        ];
+        let Body::Fixed(f) = parse(0x73, &data, 7).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (f.id, f.medium, f.units, f.counter(0)),
+            (0x1234_5678, 1, [0x2C, 0x2C], Some(12345))
+        );
+        assert!(matches!(
+            parse(0x70, &[0x03], 7).unwrap(),
+            Body::ApplicationError(Some(3))
+        ));
+        assert_eq!(application_error_name(3), "too many records");
+        assert!(matches!(parse(0xBD, &[], 7).unwrap(), Body::BaudRate(9600)));
+    }
+}

@@ -1,0 +1,19 @@
+//! Wired M-Bus: the link layer of EN 13757-2 and the application layer of EN 13757-3.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`link`] | ACK, short, control and long frames; C field; checksum; serial deframer |
+//! | [`app`] | CI field: variable-data headers, fixed data structure, application errors, master CIs |
+//! | [`record`] | DIF/DIFE/VIF/VIFE data records, read lazily |
+//! | [`vif`] | the VIF tables (primary, `FB`, `FD`) and combinable VIFEs |
+//! | [`data`] | integer, BCD, real, date/time and LVAR data types |
+//! | [`points`] | records to canonical points |
+
+pub mod app;
+pub mod data;
+#[cfg(feature = "alloc")]
+pub mod json;
+pub mod link;
+pub mod points;
+pub mod record;
+pub mod vif;

@@ -1,0 +1,274 @@
+//! M-Bus records to canonical points.
+//!
+//! The VIF gives quantity, unit and a power of ten, applied exactly (`13` with raw 1234 is
+//! 1.234 m3). Combinable VIFEs adjust it: `70`–`77` and `7D` scale further, `78`–`7B` add an
+//! offset, record error codes (`00`–`1C`) make the point Bad with the code, and rate or limit
+//! VIFEs (`20`–`27`, `40`–`6F`) leave the unit open (the value is no longer in the VIF's unit).
+//! A BCD value with an error nibble, or an invalid date, is a Bad point, not a failed telegram.
+//!
+//! Each point's timestamp is the date-time record of the same storage number, when the
+//! telegram has one (storage 0: the meter's current time; storage n: the date of that history).
+
+use causeway_core::{
+    Address, Decimal, Device, Point, Quality, Quantity, Reason, Text, Unit, Value,
+};
+
+use super::data::DataValue;
+use super::record::{Item, Record, Records};
+use super::vif::{VifKind, Vife};
+
+/// The point for `record`, the `index`-th record of a telegram from `device`.
+pub fn record_point<'a>(
+    device: Device,
+    index: u16,
+    record: &Record<'a>,
+    msb_first: bool,
+) -> Point<'a> {
+    let desc = record.desc();
+    let mut p = Point::new(device, Address::MBus { record: index }, Value::Null);
+    p.qualifiers.function = Some(record.function());
+    p.qualifiers.storage = Some(record.storage());
+    p.qualifiers.tariff = Some(record.tariff());
+    p.qualifiers.subunit = Some(record.subunit());
+    p.quantity = Some(desc.quantity);
+    p.unit = desc.unit;
+    let mut exponent = i16::from(desc.exponent);
+    let mut offset: Option<i16> = None;
+    let mut kind = desc.kind;
+    for &b in record.combinable_vifes() {
+        match Vife::of(b) {
+            Vife::Error(0) => {}
+            Vife::Error(code) => {
+                p.quality = Quality::bad(Reason::ProtocolError, Some(u32::from(code)))
+            }
+            Vife::Multiply(n) => exponent += i16::from(n),
+            Vife::Multiply1000 => exponent += 3,
+            Vife::Offset(n) => offset = Some(i16::from(n)),
+            Vife::PerTime(_) | Vife::Limit(_) | Vife::StartDate => {
+                p.unit = None;
+                p.quantity = Some(Quantity::Other);
+                if matches!(Vife::of(b), Vife::StartDate) {
+                    kind = VifKind::TimePoint;
+                }
+            }
+            // The VIFEs after 7F are the manufacturer's; the value keeps the VIF's meaning.
+            Vife::ManufacturerSpecific => break,
+            _ => {}
+        }
+    }
+    if record.plain_text.is_some() {
+        // The unit is the record's text; the value scales like any number.
+        p.unit = None;
+        kind = VifKind::Number;
+    }
+    p.value = match (record.value(msb_first), kind) {
+        (DataValue::None, _) => Value::Null,
+        (
+            DataValue::Date {
+                value: Some(dt),
+                invalid: false,
+                ..
+            },
+            _,
+        ) => Value::DateTime(dt),
+        (DataValue::Date { .. }, _) => {
+            p.quality = Quality::bad(Reason::InvalidEncoding, None);
+            Value::Null
+        }
+        (DataValue::BcdError(_), _) => {
+            p.quality = Quality::bad(Reason::InvalidEncoding, None);
+            Value::Null
+        }
+        (DataValue::Text(t), _) => Value::Text(Text::reversed(t)),
+        (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
+        (DataValue::Int(i), VifKind::TimePoint) => {
+            Value::Duration(core::time::Duration::from_secs(i.unsigned_abs()))
+        }
+        (DataValue::Int(i), VifKind::Number) => scaled(Decimal::new(i, 0), exponent, offset),
+        (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
+            Ok(i) => scaled(Decimal::new(i, 0), exponent, offset),
+            Err(_) => Value::Float(u as f64 * 10f64.powi(i32::from(exponent))),
+        },
+        (DataValue::Real(f), VifKind::Number) => match Decimal::from_f32(f) {
+            Some(d) => scaled(d, exponent, offset),
+            None => Value::Float(f64::from(f)),
+        },
+        (DataValue::Int(i), _) => Value::Int(i),
+        (DataValue::UInt(u), _) => Value::UInt(u),
+        (DataValue::Real(f), _) => Value::Float(f64::from(f)),
+    };
+    p
+}
+
+fn scaled(raw: Decimal, exponent: i16, offset: Option<i16>) -> Value<'static> {
+    let as_float = || Value::Float(raw.to_f64() * 10f64.powi(i32::from(exponent)));
+    let Some(v) = raw.checked_scale(exponent) else {
+        return as_float();
+    };
+    // Additive correction: 10^(nn-3) in the (scaled) unit of the VIF (EN 13757-3 table 15).
+    match offset {
+        None => Value::Decimal(v),
+        Some(o) => Decimal::new(1, o)
+            .checked_scale(exponent)
+            .and_then(|o| v.checked_add(o))
+            .map_or_else(as_float, Value::Decimal),
+    }
+}
+
+/// Calls `sink` with a point for every data record in `records` (and one for manufacturer data),
+/// each stamped with the date-time record of its storage number. Stops at the first structural
+/// error and returns it.
+pub fn telegram_points<'a>(
+    device: Device,
+    records: &Records<'a>,
+    msb_first: bool,
+    mut sink: impl FnMut(Point<'a>),
+) -> Result<(), crate::Error> {
+    let mut index: u16 = 0;
+    for item in records.clone() {
+        let p = match item? {
+            Item::Record(record) => {
+                let mut p = record_point(device, index, &record, msb_first);
+                if !matches!(p.value, Value::DateTime(_)) {
+                    p.timestamp = timestamp_for(records, record.storage(), msb_first);
+                }
+                p
+            }
+            // Manufacturer data (0F/1F) is one more point, its bytes as sent.
+            Item::Manufacturer { data, .. } => {
+                let mut p = Point::new(
+                    device,
+                    Address::MBus { record: index },
+                    Value::Bytes(causeway_core::Bytes::new(data)),
+                );
+                p.quantity = Some(Quantity::ManufacturerSpecific);
+                p
+            }
+            Item::GlobalReadout { .. } | Item::Filler { .. } => continue,
+        };
+        sink(p);
+        index = index.saturating_add(1);
+    }
+    Ok(())
+}
+
+/// The first valid date-time (type F or I) record with `storage`.
+fn timestamp_for(
+    records: &Records<'_>,
+    storage: u64,
+    msb_first: bool,
+) -> Option<causeway_core::DateTime> {
+    records
+        .clone()
+        .filter_map(Result::ok)
+        .find_map(|item| match item {
+            Item::Record(r)
+                if r.storage() == storage
+                    && r.desc().kind == VifKind::TimePoint
+                    && matches!(r.data_field(), 0x4 | 0x6) =>
+            {
+                match r.value(msb_first) {
+                    DataValue::Date {
+                        value: Some(dt),
+                        invalid: false,
+                        ..
+                    } => Some(dt),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+}
+
+/// The unit of a fixed-data-structure counter (M-Bus 4.8 table), as (unit, exponent).
+pub const fn fixed_unit(code: u8) -> Option<(Unit, i8, Quantity)> {
+    Some(match code {
+        0x02..=0x04 => (Unit::WattHour, (code - 0x02) as i8, Quantity::Energy),
+        0x05..=0x07 => (Unit::WattHour, 3 + (code - 0x05) as i8, Quantity::Energy),
+        0x08..=0x0A => (Unit::WattHour, 6 + (code - 0x08) as i8, Quantity::Energy),
+        0x0B..=0x0D => (Unit::Joule, 3 + (code - 0x0B) as i8, Quantity::Energy),
+        0x0E..=0x10 => (Unit::Joule, 6 + (code - 0x0E) as i8, Quantity::Energy),
+        0x11..=0x13 => (Unit::Joule, 9 + (code - 0x11) as i8, Quantity::Energy),
+        0x14..=0x16 => (Unit::Watt, (code - 0x14) as i8, Quantity::Power),
+        0x17..=0x19 => (Unit::Watt, 3 + (code - 0x17) as i8, Quantity::Power),
+        0x1A..=0x1C => (Unit::Watt, 6 + (code - 0x1A) as i8, Quantity::Power),
+        0x1D..=0x1F => (Unit::JoulePerHour, 3 + (code - 0x1D) as i8, Quantity::Power),
+        0x20..=0x22 => (Unit::JoulePerHour, 6 + (code - 0x20) as i8, Quantity::Power),
+        0x23..=0x25 => (Unit::JoulePerHour, 9 + (code - 0x23) as i8, Quantity::Power),
+        0x26..=0x28 => (Unit::CubicMetre, -6 + (code - 0x26) as i8, Quantity::Volume),
+        0x29..=0x2B => (Unit::CubicMetre, -3 + (code - 0x29) as i8, Quantity::Volume),
+        0x2C..=0x2E => (Unit::CubicMetre, (code - 0x2C) as i8, Quantity::Volume),
+        0x2F..=0x31 => (
+            Unit::CubicMetrePerHour,
+            -6 + (code - 0x2F) as i8,
+            Quantity::VolumeFlow,
+        ),
+        0x32..=0x34 => (
+            Unit::CubicMetrePerHour,
+            -3 + (code - 0x32) as i8,
+            Quantity::VolumeFlow,
+        ),
+        0x35..=0x37 => (
+            Unit::CubicMetrePerHour,
+            (code - 0x35) as i8,
+            Quantity::VolumeFlow,
+        ),
+        0x38 => (Unit::Celsius, -3, Quantity::Temperature),
+        0x39 => (Unit::One, 0, Quantity::HcaUnits),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use causeway_core::{Function, Manufacturer, Medium};
+    use std::string::ToString;
+
+    const DEV: Device = Device::MBus {
+        id: 0x1149_0378,
+        manufacturer: Manufacturer(0x0477),
+        version: 14,
+        medium: Medium(0x16),
+    };
+
+    #[test]
+    fn volume_scaled_exactly() {
+        // ACW_Itron-BM-plus-m record 1: 04 13 31 D4 00 00 = 54321 l = 54.321 m3 (libmbus agrees).
+        let data = [0x04, 0x13, 0x31, 0xD4, 0x00, 0x00];
+        let mut pts = std::vec::Vec::new();
+        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        assert_eq!(pts[0].value, Value::Decimal(Decimal::new(54_321, -3)));
+        assert_eq!(pts[0].unit, Some(Unit::CubicMetre));
+        assert_eq!(pts[0].qualifiers.function, Some(Function::Instantaneous));
+        assert_eq!(pts[0].qualifiers.storage, Some(0));
+    }
+
+    #[test]
+    fn errors_are_bad_points_and_dates_stamp_their_storage() {
+        // BCD with an error nibble, then a type F date for storage 0.
+        let data = [
+            0x0A, 0x13, 0xA1, 0x00, 0x04, 0x6D, 0x0B, 0x0B, 0xCD, 0x13, 0x84, 0x00, 0x13, 1, 0, 0,
+            0,
+        ];
+        let mut pts = std::vec::Vec::new();
+        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        assert_eq!(pts[0].quality, Quality::bad(Reason::InvalidEncoding, None));
+        assert_eq!(pts[0].timestamp.unwrap().to_string(), "2014-03-13T11:11");
+        assert!(matches!(pts[1].value, Value::DateTime(_)));
+        assert_eq!(pts[2].value, Value::Decimal(Decimal::new(1, -3)));
+    }
+
+    #[test]
+    fn fixed_units() {
+        assert_eq!(
+            fixed_unit(0x06),
+            Some((Unit::WattHour, 4, Quantity::Energy))
+        );
+        assert_eq!(
+            fixed_unit(0x2C),
+            Some((Unit::CubicMetre, 0, Quantity::Volume))
+        );
+        assert_eq!(fixed_unit(0x3F), None);
+    }
+}

@@ -1,0 +1,518 @@
+//! M-Bus data records (EN 13757-3 §6): `DIF [DIFE…] VIF [VIFE…] data`, read lazily from the
+//! user data of a telegram.
+//!
+//! - DIF: data field (bits 0–3), function (4–5), storage LSB (6), extension (7); special DIFs
+//!   `0F`/`1F` (manufacturer data to the end; `1F`: more records follow in the next telegram),
+//!   `2F` (idle filler), `7F` (global readout request). Up to 10 DIFEs (storage, tariff, subunit).
+//! - VIF: primary table, or `FB`/`FD` followed by the true VIF from an extension table; up to 10
+//!   VIFEs. Plain-text VIF `7C`/`FC`: a length and the text, which meters place either right after
+//!   the VIF (libmbus's reading) or after the VIFE chain (the standard's figure) — the iterator
+//!   detects which by where printable text is found.
+//! - Data: the DIF's data field gives the length; `D` is LVAR (§6.3.3).
+//!
+//! A structural problem (premature end, more than 10 DIFEs or VIFEs, a reserved special DIF)
+//! ends the iteration with an error naming the byte; a value that does not decode (a BCD error
+//! nibble, an invalid date) is not a structural problem — see [`super::data`].
+
+use causeway_core::Function;
+
+use crate::cursor::{Reader, Writer};
+use crate::error::{Error, ErrorKind, Layer, Result};
+
+use super::data::{bcd, date_f, date_g, date_i, int_le, time_j, uint_le, DataValue};
+use super::vif::{describe, VifDesc, VifKind, VifTable};
+
+const L: Layer = Layer::MbusRecord;
+
+/// Most DIFEs (and VIFEs) a record may carry.
+pub const MAX_EXTENSIONS: usize = 10;
+
+/// One data record, borrowing its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// Offset of the DIF from the start of the frame.
+    pub offset: usize,
+    /// The DIF.
+    pub dif: u8,
+    /// The DIFEs.
+    pub difes: &'a [u8],
+    /// The VIF (`FB`/`FD` for the extension tables).
+    pub vif: u8,
+    /// Every VIFE after the VIF, as sent (for `FB`/`FD` the first is the true VIF).
+    pub vifes: &'a [u8],
+    /// Plain-text unit, wire order (last character first), for VIF `7C`/`FC`.
+    pub plain_text: Option<&'a [u8]>,
+    /// Whether the plain text came right after the VIF (libmbus order) rather than after the
+    /// VIFEs (the standard's figure).
+    pub text_first: bool,
+    /// The LVAR byte of a variable-length record.
+    pub lvar: Option<u8>,
+    /// The data bytes (after the LVAR byte).
+    pub data: &'a [u8],
+}
+
+/// One item of the user data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item<'a> {
+    /// A data record.
+    Record(Record<'a>),
+    /// `0F`/`1F`: manufacturer-specific data to the end of the telegram.
+    Manufacturer {
+        /// Offset of the DIF from the start of the frame.
+        offset: usize,
+        /// `1F`: more records follow in the next telegram.
+        more_follows: bool,
+        /// The bytes after the DIF.
+        data: &'a [u8],
+    },
+    /// `7F`: global readout request (in master telegrams).
+    GlobalReadout {
+        /// Offset of the DIF from the start of the frame.
+        offset: usize,
+    },
+    /// `2F`: an idle filler byte.
+    Filler {
+        /// Offset of the filler from the start of the frame.
+        offset: usize,
+    },
+}
+
+impl Item<'_> {
+    /// Writes the item back in wire form.
+    pub fn emit(&self, w: &mut Writer<'_>) -> Result<()> {
+        match self {
+            Item::Record(r) => r.emit(w),
+            Item::Manufacturer {
+                more_follows, data, ..
+            } => {
+                w.u8(if *more_follows { 0x1F } else { 0x0F })?;
+                w.put(data)
+            }
+            Item::GlobalReadout { .. } => w.u8(0x7F),
+            Item::Filler { .. } => w.u8(0x2F),
+        }
+    }
+}
+
+/// Data bytes a data-field code implies (`None` for LVAR and special functions).
+pub const fn data_len(data_field: u8) -> Option<usize> {
+    Some(match data_field & 0x0F {
+        0x0 | 0x8 => 0,
+        0x1 | 0x9 => 1,
+        0x2 | 0xA => 2,
+        0x3 | 0xB => 3,
+        0x4 | 0x5 | 0xC => 4,
+        0x6 | 0xE => 6,
+        0x7 => 8,
+        _ => return None,
+    })
+}
+
+/// Length of the data after an LVAR byte (EN 13757-3 §6.3.3), `None` for reserved codes.
+pub const fn lvar_len(lvar: u8) -> Option<usize> {
+    Some(match lvar {
+        0x00..=0xBF => lvar as usize,
+        0xC0..=0xC9 => (lvar - 0xC0) as usize,
+        0xD0..=0xD9 => (lvar - 0xD0) as usize,
+        0xE0..=0xEF => (lvar - 0xE0) as usize,
+        0xF0..=0xF4 => 4 * (lvar - 0xEC) as usize,
+        0xF5 => 48,
+        0xF6 => 64,
+        _ => return None,
+    })
+}
+
+impl<'a> Record<'a> {
+    /// The data field (DIF bits 0–3).
+    pub const fn data_field(&self) -> u8 {
+        self.dif & 0x0F
+    }
+
+    /// The function field.
+    pub const fn function(&self) -> Function {
+        match (self.dif >> 4) & 0x03 {
+            0 => Function::Instantaneous,
+            1 => Function::Maximum,
+            2 => Function::Minimum,
+            _ => Function::Error,
+        }
+    }
+
+    /// Storage number: DIF bit 6, then 4 bits per DIFE.
+    pub fn storage(&self) -> u64 {
+        self.difes
+            .iter()
+            .enumerate()
+            .fold(u64::from((self.dif >> 6) & 1), |s, (k, &e)| {
+                s | u64::from(e & 0x0F) << (1 + 4 * k)
+            })
+    }
+
+    /// Tariff: 2 bits per DIFE.
+    pub fn tariff(&self) -> u32 {
+        self.difes
+            .iter()
+            .enumerate()
+            .fold(0, |t, (k, &e)| t | u32::from((e >> 4) & 0x03) << (2 * k))
+    }
+
+    /// Subunit (device unit): 1 bit per DIFE.
+    pub fn subunit(&self) -> u32 {
+        self.difes
+            .iter()
+            .enumerate()
+            .fold(0, |u, (k, &e)| u | u32::from((e >> 6) & 0x01) << k)
+    }
+
+    /// The table and code of the true VIF, and how many VIFEs precede the combinable ones.
+    fn true_vif(&self) -> (VifTable, u8, usize) {
+        match (self.vif, self.vifes) {
+            (0xFB, [c, ..]) => (VifTable::Fb, *c, 1),
+            (0xFD, [0xFD, c, ..]) => (VifTable::FdFd, *c, 2),
+            (0xFD, [c, ..]) => (VifTable::Fd, *c, 1),
+            (v, _) => (VifTable::Primary, v, 0),
+        }
+    }
+
+    /// What the VIF says.
+    pub fn desc(&self) -> VifDesc {
+        let (table, code, _) = self.true_vif();
+        describe(table, code)
+    }
+
+    /// The table and code (extension bit cleared) of the true VIF.
+    pub fn vif(&self) -> (VifTable, u8) {
+        let (table, code, _) = self.true_vif();
+        (table, code & 0x7F)
+    }
+
+    /// The combinable VIFEs after the true VIF (extension bits as sent).
+    pub fn combinable_vifes(&self) -> &'a [u8] {
+        let (_, _, n) = self.true_vif();
+        self.vifes.get(n..).unwrap_or(&[])
+    }
+
+    /// Decodes the data field. `msb_first` for CI `76`/`77` (mode 2).
+    pub fn value(&self, msb_first: bool) -> DataValue<'a> {
+        let mut buf = [0u8; 8];
+        let n = self.data.len().min(8);
+        let fixed = self.data.get(..n).unwrap_or(&[]);
+        if let Some(dst) = buf.get_mut(..n) {
+            dst.copy_from_slice(fixed);
+            if msb_first {
+                dst.reverse();
+            }
+        }
+        let bytes = buf.get(..n).unwrap_or(&[]);
+        let time_point = self.desc().kind == VifKind::TimePoint;
+        match self.data_field() {
+            0x0 | 0x8 => DataValue::None,
+            0x2 if time_point => date_g([buf[0], buf[1]]),
+            0x4 if time_point => date_f([buf[0], buf[1], buf[2], buf[3]]),
+            0x6 if time_point => date_i([buf[0], buf[1], buf[2], buf[3], buf[4], buf[5]]),
+            0x3 if time_point => match time_j([buf[0], buf[1], buf[2]]) {
+                Some(s) => DataValue::Int(i64::from(s)),
+                None => DataValue::BcdError(self.data),
+            },
+            0x1..=0x4 | 0x6 => DataValue::Int(int_le(bytes)),
+            0x7 => {
+                let v = int_le(bytes);
+                DataValue::Int(v)
+            }
+            0x5 => DataValue::Real(f32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]])),
+            0x9..=0xC | 0xE => match bcd(if msb_first { bytes } else { self.data }) {
+                Some(v) => DataValue::Int(v),
+                None => DataValue::BcdError(self.data),
+            },
+            0xD => self.lvar_value(),
+            _ => DataValue::Bytes(self.data),
+        }
+    }
+
+    /// Writes the record back in wire form (plain text where it was found).
+    pub fn emit(&self, w: &mut Writer<'_>) -> Result<()> {
+        let text = |w: &mut Writer<'_>, t: &[u8]| -> Result<()> {
+            let n = u8::try_from(t.len()).map_err(|_| {
+                Error::new(
+                    L,
+                    w.pos(),
+                    ErrorKind::Oversize {
+                        limit: 255,
+                        found: t.len(),
+                    },
+                )
+            })?;
+            w.u8(n)?;
+            w.put(t)
+        };
+        w.u8(self.dif)?;
+        w.put(self.difes)?;
+        w.u8(self.vif)?;
+        if let (Some(t), true) = (self.plain_text, self.text_first) {
+            text(w, t)?;
+        }
+        w.put(self.vifes)?;
+        if let (Some(t), false) = (self.plain_text, self.text_first) {
+            text(w, t)?;
+        }
+        if let Some(lvar) = self.lvar {
+            w.u8(lvar)?;
+        }
+        w.put(self.data)
+    }
+
+    fn lvar_value(&self) -> DataValue<'a> {
+        match self.lvar {
+            Some(0x00..=0xBF) => DataValue::Text(self.data),
+            Some(0xC0..=0xC9) => {
+                bcd(self.data).map_or(DataValue::BcdError(self.data), DataValue::Int)
+            }
+            Some(0xD0..=0xD9) => {
+                bcd(self.data).map_or(DataValue::BcdError(self.data), |v| DataValue::Int(-v))
+            }
+            Some(0xE0..=0xF6) if self.data.len() <= 8 => {
+                if self.data.len() == 8 && self.data.last().is_some_and(|b| b & 0x80 != 0) {
+                    DataValue::UInt(uint_le(self.data))
+                } else {
+                    DataValue::Int(int_le(self.data))
+                }
+            }
+            _ => DataValue::Bytes(self.data),
+        }
+    }
+}
+
+/// Lazily iterates the records of a telegram's user data.
+#[derive(Clone, Debug)]
+pub struct Records<'a> {
+    r: Reader<'a>,
+    base: usize,
+    done: bool,
+}
+
+impl<'a> Records<'a> {
+    /// Records in `data`, which starts `base` bytes into the frame (for error offsets).
+    pub fn new(data: &'a [u8], base: usize) -> Self {
+        Records {
+            r: Reader::new(data, L),
+            base,
+            done: false,
+        }
+    }
+
+    fn err(&self, e: Error) -> Error {
+        e.shifted(self.base)
+    }
+
+    fn parse_record(&mut self, offset: usize, dif: u8) -> Result<Record<'a>> {
+        let input = self.r.input();
+        // DIFEs.
+        let dife_start = self.r.pos();
+        let mut ext = dif & 0x80 != 0;
+        let mut count = 0;
+        while ext {
+            let at = self.r.pos();
+            let dife = self.r.u8()?;
+            count += 1;
+            if count > MAX_EXTENSIONS {
+                return Err(Error::invalid(
+                    L,
+                    at,
+                    "DIFE count",
+                    "at most 10 DIFEs",
+                    count as u64,
+                ));
+            }
+            ext = dife & 0x80 != 0;
+        }
+        let difes = input.get(dife_start..self.r.pos()).unwrap_or(&[]);
+        if dif & 0x0F == 0x0F {
+            return Err(Error::invalid(
+                L,
+                offset,
+                "DIF",
+                "a data field, or special function 0F/1F/2F/7F",
+                u64::from(dif),
+            ));
+        }
+        // VIF and VIFEs; plain text in either order.
+        let vif = self.r.u8()?;
+        let plain = vif & 0x7F == 0x7C;
+        let text_first = plain && text_at(input, self.r.pos()).is_some();
+        let mut plain_text = None;
+        if text_first {
+            plain_text = Some(self.take_text()?);
+        }
+        let vife_start = self.r.pos();
+        let mut ext = vif & 0x80 != 0;
+        let mut count = 0;
+        while ext {
+            let at = self.r.pos();
+            let vife = self.r.u8()?;
+            count += 1;
+            if count > MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD)) {
+                return Err(Error::invalid(
+                    L,
+                    at,
+                    "VIFE count",
+                    "at most 10 VIFEs",
+                    count as u64,
+                ));
+            }
+            ext = vife & 0x80 != 0;
+        }
+        let vifes = input.get(vife_start..self.r.pos()).unwrap_or(&[]);
+        if plain && !text_first {
+            plain_text = Some(self.take_text()?);
+        }
+        // Data.
+        let (lvar, len) = match data_len(dif) {
+            Some(n) => (None, n),
+            None => {
+                let at = self.r.pos();
+                let lvar = self.r.u8()?;
+                let n = lvar_len(lvar).ok_or(Error::invalid(
+                    L,
+                    at,
+                    "LVAR",
+                    "0x00-0xC9, 0xD0-0xD9, 0xE0-0xF6",
+                    u64::from(lvar),
+                ))?;
+                (Some(lvar), n)
+            }
+        };
+        let data = self.r.take(len)?;
+        Ok(Record {
+            offset,
+            dif,
+            difes,
+            vif,
+            vifes,
+            plain_text,
+            text_first,
+            lvar,
+            data,
+        })
+    }
+
+    fn take_text(&mut self) -> Result<&'a [u8]> {
+        let n = self.r.u8()?;
+        self.r.take(usize::from(n))
+    }
+}
+
+/// Whether a length byte at `at` is followed by that many printable characters.
+fn text_at(input: &[u8], at: usize) -> Option<usize> {
+    let n = usize::from(*input.get(at)?);
+    let text = input.get(at + 1..at + 1 + n)?;
+    (n > 0 && text.iter().all(|c| (0x20..0x7F).contains(c))).then_some(n)
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<Item<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if !self.done {
+            let offset = self.r.pos();
+            let Ok(dif) = self.r.u8() else {
+                self.done = true;
+                return None;
+            };
+            let item = match dif {
+                0x2F => Ok(Item::Filler {
+                    offset: offset + self.base,
+                }),
+                0x0F | 0x1F => {
+                    self.done = true;
+                    Ok(Item::Manufacturer {
+                        offset: offset + self.base,
+                        more_follows: dif == 0x1F,
+                        data: self.r.rest(),
+                    })
+                }
+                0x7F => Ok(Item::GlobalReadout {
+                    offset: offset + self.base,
+                }),
+                _ => self
+                    .parse_record(offset + self.base, dif)
+                    .map(Item::Record)
+                    .map_err(|e| {
+                        self.done = true;
+                        self.err(e)
+                    }),
+            };
+            return Some(item);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(data: &[u8]) -> std::vec::Vec<Result<Item<'_>>> {
+        Records::new(data, 0).collect()
+    }
+
+    #[test]
+    fn dife_chain_storage_tariff_subunit() {
+        // DIF 0x84 (32-bit, ext), DIFE 0x51 (storage 1, tariff 1, subunit 1), VIF 0x13 (litres).
+        let data = [0x84, 0x51, 0x13, 0x01, 0x00, 0x00, 0x00];
+        let items = records(&data);
+        let Ok(Item::Record(r)) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!((r.storage(), r.tariff(), r.subunit()), (2, 1, 1));
+        assert_eq!(r.value(false), DataValue::Int(1));
+        assert_eq!(r.desc().exponent, -3);
+    }
+
+    #[test]
+    fn plain_text_vif_in_both_orders() {
+        // libmbus order: FC, length 3, "hPa" last character first, then VIFE 0x74.
+        let libmbus = [0x02, 0xFC, 0x03, b'a', b'P', b'h', 0x74, 0x2A, 0x00];
+        let Ok(Item::Record(r)) = records(&libmbus)[0] else {
+            panic!()
+        };
+        assert_eq!(r.plain_text, Some(&b"aPh"[..]));
+        assert!(r.text_first);
+        assert_eq!(r.combinable_vifes(), &[0x74]);
+        assert_eq!(r.data, &[0x2A, 0x00]);
+        let spec = [0x02, 0xFC, 0x74, 0x03, b'a', b'P', b'h', 0x2A, 0x00];
+        let Ok(Item::Record(r)) = records(&spec)[0] else {
+            panic!()
+        };
+        assert_eq!(r.plain_text, Some(&b"aPh"[..]));
+        assert_eq!(r.combinable_vifes(), &[0x74]);
+        assert!(!r.text_first);
+        assert_eq!(r.data, &[0x2A, 0x00]);
+    }
+
+    #[test]
+    fn structure_errors() {
+        let too_many = [
+            0x84, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x13,
+        ];
+        let e = records(&too_many).pop().unwrap().unwrap_err();
+        assert_eq!((e.offset, e.kind.name()), (11, "invalid"));
+        let e = records(&[0x04, 0x13, 0x01]).pop().unwrap().unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 6,
+                available: 3
+            }
+        );
+        let items = records(&[0x2F, 0x2F, 0x01, 0x7A, 0x05, 0x1F, 0xAA, 0xBB]);
+        assert_eq!(items.len(), 4);
+        assert_eq!(
+            items[3],
+            Ok(Item::Manufacturer {
+                offset: 5,
+                more_follows: true,
+                data: &[0xAA, 0xBB]
+            })
+        );
+    }
+}
