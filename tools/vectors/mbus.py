@@ -131,12 +131,85 @@ def telegram_vectors(corpus: Path):
     return out
 
 
+ERROR_SOURCE = "libmbus test corpus error-frames (rscada/libmbus f09d613, BSD-3-Clause); the error is the one its file name names"
+CORPUS_ERRORS = {
+    "premature_end_of_data2": {"kind": "truncated", "layer": "mbus-record"},
+    "premature_end_of_dif1": {"kind": "truncated", "layer": "mbus-record"},
+    "premature_end_of_dif2": {"kind": "truncated", "layer": "mbus-record"},
+    "premature_end_of_var_vif1": {"kind": "truncated", "layer": "mbus-record"},
+    "premature_end_of_vif1": {"kind": "truncated", "layer": "mbus-record"},
+    "too_many_dife": {"kind": "invalid", "layer": "mbus-record"},
+    "too_short_header": {"kind": "truncated", "layer": "mbus-app"},
+}
+APP_ERRORS = {"too_many_readouts": 9, "too_many_records": 3, "unspecified_error": 0}
+
+
+def long_frame(c, a, ci, data):
+    body = bytes([c, a, ci]) + bytes(data)
+    return bytes([0x68, len(body), len(body), 0x68]) + body + bytes([sum(body) & 0xFF, 0x16])
+
+
+def spaced(b):
+    return " ".join(f"{x:02x}" for x in b)
+
+
+def error_vectors(corpus: Path):
+    out = []
+    for hexfile in sorted((corpus / "error-frames").glob("*.hex")):
+        name = hexfile.stem
+        raw = bytes.fromhex(hexfile.read_text())
+        if name in APP_ERRORS:
+            expect = {"frame": {"ci": 0x70, "application_error": {"code": raw[7] if len(raw) > 9 else None}}, "points": []}
+            assert raw[6] == 0x70 and (len(raw) <= 9 or raw[7] == APP_ERRORS[name])
+        else:
+            expect = {"error": CORPUS_ERRORS[name]}
+        out.append({"name": f"mbus/libmbus-error/{name}", "protocol": "mbus", "hex": spaced(raw),
+                    "source": ERROR_SOURCE, "expect": expect})
+    # Hand-built negatives: offsets follow from the EN 13757-2 frame layout.
+    src = "derived by hand from the EN 13757-2/-3 layouts; checksums computed by this generator"
+    header = bytes.fromhex("78034911770 40e160a000000".replace(" ", ""))
+    good = long_frame(0x08, 0x01, 0x72, header + bytes.fromhex("0c1378563412"))
+    n = len(good)
+    cases = [
+        ("bad-checksum", good[:-2] + bytes([good[-2] ^ 1, 0x16]), {"kind": "checksum", "offset": n - 2, "layer": "mbus-link"}),
+        ("l1-differs-from-l2", good[:2] + bytes([good[2] + 1]) + good[3:], {"kind": "length", "offset": 2}),
+        ("wrong-stop-byte", good[:-1] + b"\x17", {"kind": "invalid", "offset": n - 1}),
+        ("wrong-second-start-byte", good[:3] + b"\x69" + good[4:], {"kind": "invalid", "offset": 3}),
+        ("truncated-frame", good[:-3], {"kind": "truncated", "layer": "mbus-link"}),
+        ("short-frame-bad-checksum", bytes.fromhex("105b015d16"), {"kind": "checksum", "offset": 3}),
+        ("unknown-start-byte", bytes.fromhex("11"), {"kind": "invalid", "offset": 0}),
+        # LVAR 0x0A announces 10 characters, 3 follow: the data runs past the end at the first of them.
+        ("truncated-lvar", long_frame(0x08, 0x01, 0x72, header + bytes.fromhex("0dfd11 0a 414243".replace(" ", ""))),
+         {"kind": "truncated", "layer": "mbus-record", "offset": 7 + 12 + 4}),
+        # Eleven VIFEs: the eleventh (0x80 chain after VIF 0x93) is the error.
+        ("too-many-vifes", long_frame(0x08, 0x01, 0x72, header + bytes.fromhex("0493" + "80" * 10 + "00" + "01000000")),
+         {"kind": "invalid", "layer": "mbus-record", "offset": 7 + 12 + 2 + 10}),
+        ("reserved-lvar", long_frame(0x08, 0x01, 0x72, header + bytes.fromhex("0dfd11f7")), {"kind": "invalid", "layer": "mbus-record", "offset": 7 + 12 + 3}),
+    ]
+    for name, data, error in cases:
+        out.append({"name": f"mbus/negative/{name}", "protocol": "mbus", "hex": spaced(data), "source": src, "expect": {"error": error}})
+    # Valid master telegrams (EN 13757-2 §5.5 C fields; EN 13757-3 CI 50/51/52).
+    masters = [
+        ("snd-nke-primary-5", bytes.fromhex("1040054516"), {"kind": "short", "c_field": 0x40, "c_field_name": "SND_NKE", "address": 5}),
+        ("req-ud2-fcb-set", bytes.fromhex("107b017c16"), {"kind": "short", "c_field": 0x7B, "c_field_name": "REQ_UD2", "fcb": True, "fcv": True}),
+        ("application-reset", long_frame(0x53, 0x01, 0x50, b""), {"kind": "control", "c_field_name": "SND_UD", "ci": 0x50}),
+        ("select-secondary-wildcards", long_frame(0x53, 0xFD, 0x52, bytes.fromhex("78ff4911ffffffff")),
+         {"ci": 0x52, "selection": {"id": "1149FF78", "version": 255}}),
+        ("set-primary-address", long_frame(0x53, 0xFE, 0x51, bytes.fromhex("017a07")),
+         {"ci": 0x51, "records": [{"dif": 1, "vif": 0x7A, "data": "07", "description": "bus address"}]}),
+        ("ack", bytes.fromhex("e5"), {"kind": "ack"}),
+    ]
+    for name, data, frame in masters:
+        out.append({"name": f"mbus/master/{name}", "protocol": "mbus", "hex": spaced(data), "source": src, "expect": {"frame": frame}})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, required=True)
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
-    cases = telegram_vectors(args.corpus)
+    cases = telegram_vectors(args.corpus) + error_vectors(args.corpus)
     text = json.dumps(cases, indent=1, ensure_ascii=False) + "\n"
     path = OUT / "mbus-libmbus.json"
     if args.check:
