@@ -25,9 +25,11 @@ def seed(target, data):
 
 def main():
     for protocol, data in vectors():
+        seed("frames", data)
+        seed("deframers", bytes([7]) + data + data)
+        if protocol == "mbus" and len(data) > 9 and data[0] == 0x68:
+            seed("mbus_records", data[7 + 12:-2] if data[6] in (0x72, 0x76) else data[7:-2])
         if protocol.startswith("modbus"):
-            seed("modbus_frames", data)
-            seed("modbus_deframers", bytes([7]) + data + data)
             pdu = {"modbus-tcp": data[7:], "modbus-rtu": data[1:-2], "modbus-rtu-over-tcp": data[1:-2]}.get(protocol)
             if pdu:
                 seed("modbus_pdu_roundtrip", pdu)

@@ -169,6 +169,11 @@ impl<'o> Writer<'o> {
     pub fn written(&self) -> &[u8] {
         self.out.get(..self.pos).unwrap_or(&[])
     }
+
+    /// The whole output buffer back (to patch fields written earlier).
+    pub fn into_inner(self) -> &'o mut [u8] {
+        self.out
+    }
 }
 
 #[cfg(test)]

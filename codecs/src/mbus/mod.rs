@@ -8,9 +8,11 @@
 //! | [`vif`] | the VIF tables (primary, `FB`, `FD`) and combinable VIFEs |
 //! | [`data`] | integer, BCD, real, date/time and LVAR data types |
 //! | [`points`] | records to canonical points |
+//! | [`encode`] | master requests and an RSP_UD builder |
 
 pub mod app;
 pub mod data;
+pub mod encode;
 #[cfg(feature = "alloc")]
 pub mod json;
 pub mod link;

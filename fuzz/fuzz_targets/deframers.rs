@@ -1,8 +1,9 @@
-//! The RTU (all modes), TCP and ASCII deframers over arbitrary bytes in arbitrary chunks: no
+//! The Modbus RTU (all modes), TCP and ASCII deframers and the M-Bus link deframer over arbitrary bytes in arbitrary chunks: no
 //! panic, every byte comes out exactly once (as a frame or as skipped garbage), and every frame is
 //! valid for its framing.
 #![no_main]
 use causeway_codecs::buffer::{Deframe, Event, Stream};
+use causeway_codecs::mbus::link;
 use causeway_codecs::modbus::{ascii, rtu, tcp};
 use libfuzzer_sys::fuzz_target;
 
@@ -33,4 +34,5 @@ fuzz_target!(|input: &[u8]| {
     }
     run(tcp::Deframer, data, chunk, |f| assert!(tcp::Frame::new_checked(f).is_ok()));
     run(ascii::Deframer::default(), data, chunk, |f| assert!(f.first() == Some(&b':') && f.ends_with(b"\n")));
+    run(link::Deframer, data, chunk, |f| assert!(link::Frame::new_checked(f).is_ok()));
 });
