@@ -47,23 +47,32 @@ impl<'a> Reader<'a> {
         Error::invalid(self.layer, offset, field, expected, found)
     }
 
-    /// Takes the next `n` bytes.
-    pub fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .ok_or(self.error(ErrorKind::Oversize {
-                limit: self.buf.len(),
-                found: n,
-            }))?;
-        let bytes = self.buf.get(self.pos..end).ok_or(Error::truncated(
+    /// The error for wanting `n` more bytes than there are.
+    #[cold]
+    #[inline(never)]
+    fn short(&self, n: usize) -> Error {
+        Error::truncated(
             self.layer,
             self.pos,
-            end,
+            self.pos.saturating_add(n),
             self.buf.len(),
-        ))?;
-        self.pos = end;
-        Ok(bytes)
+        )
+    }
+
+    /// Takes the next `n` bytes.
+    #[inline]
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        match self
+            .pos
+            .checked_add(n)
+            .and_then(|end| self.buf.get(self.pos..end))
+        {
+            Some(bytes) => {
+                self.pos += n;
+                Ok(bytes)
+            }
+            None => Err(self.short(n)),
+        }
     }
 
     /// Takes everything left.
@@ -74,20 +83,22 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a byte.
+    #[inline]
     pub fn u8(&mut self) -> Result<u8> {
-        let [b] = self.array::<1>()?;
-        Ok(b)
+        match self.buf.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                Ok(b)
+            }
+            None => Err(self.short(1)),
+        }
     }
 
     /// Reads a fixed-size array.
+    #[inline]
     pub fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
         let bytes = self.take(N)?;
-        <[u8; N]>::try_from(bytes).map_err(|_| {
-            self.error(ErrorKind::Truncated {
-                needed: N,
-                available: bytes.len(),
-            })
-        })
+        <[u8; N]>::try_from(bytes).map_err(|_| self.short(N))
     }
 
     /// Reads a big-endian u16.

@@ -1,5 +1,6 @@
 //! Decoding allocates nothing: a counting global allocator watches the zero-copy decode path —
-//! framing, PDU parse, reading every value, points, deframing — over every Modbus vector.
+//! framing, PDU parse, reading every value, points, deframing — over every Modbus and M-Bus
+//! vector.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -138,4 +139,63 @@ fn modbus_decode_allocates_nothing() {
         "found {found} of {valid_rtu_requests}"
     );
     assert_eq!(n, 0, "allocations while deframing");
+}
+
+#[test]
+fn mbus_decode_allocates_nothing() {
+    use causeway_codecs::mbus::app::{self, Body};
+    use causeway_codecs::mbus::link::{self, Frame};
+    use causeway_codecs::mbus::points::telegram_points;
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance-vectors");
+    let frames: Vec<Vec<u8>> = load_dir(&dir)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, c)| c.protocol == "mbus" && c.expect.error.is_none())
+        .map(|(_, c)| parse_hex(&c.hex).unwrap())
+        .collect();
+    assert!(frames.len() >= 38);
+    let decode = |frame: &[u8]| -> usize {
+        let Ok(f) = Frame::new_checked(frame) else {
+            return 0;
+        };
+        let Some(ci) = f.ci() else { return 1 };
+        let mut points = 0;
+        if let Ok(Body::Variable {
+            records,
+            msb_first,
+            header,
+        }) = app::parse(ci, f.data(), 7)
+        {
+            let device = header
+                .and_then(|h| h.identity)
+                .map_or(Device::MBusPrimary { address: 1 }, |i| i.device());
+            telegram_points(device, &records, msb_first, |p| {
+                points += usize::from(p.value != Value::Null)
+            })
+            .unwrap();
+        }
+        points
+    };
+    let (points, n) = allocations(|| frames.iter().map(|f| decode(f)).sum::<usize>());
+    assert!(
+        points > 400,
+        "the decode did real work ({points} points with values)"
+    );
+    assert_eq!(n, 0, "allocations during M-Bus decode");
+
+    let stream: Vec<u8> = frames.concat();
+    let (found, n) = allocations(|| {
+        let mut s = Stream::new([0u8; 600], link::Deframer);
+        let mut found = 0;
+        for chunk in stream.chunks(29) {
+            s.push(chunk).unwrap();
+            while let Some(ev) = s.next_event() {
+                found += usize::from(matches!(ev, Event::Frame(_)));
+            }
+        }
+        found
+    });
+    assert_eq!(found, frames.len());
+    assert_eq!(n, 0, "allocations while deframing M-Bus");
 }

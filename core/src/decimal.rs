@@ -134,6 +134,22 @@ impl Decimal {
 
     /// The nearest `f64` (correctly rounded).
     pub fn to_f64(self) -> f64 {
+        // Clinger's fast path: both operands exact in f64, one rounding.
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        if self.mantissa.unsigned_abs() <= 1 << 53 {
+            if let Some(&p) = POW10.get(usize::from(self.exponent.unsigned_abs())) {
+                let m = self.mantissa as f64;
+                return if self.exponent >= 0 { m * p } else { m / p };
+            }
+        }
+        self.to_f64_slow()
+    }
+
+    /// `to_f64` through text and core's correctly rounded parser, for any range.
+    fn to_f64_slow(self) -> f64 {
         // "<mantissa>e<exponent>" is at most 20 + 1 + 6 bytes; core's float parser rounds correctly.
         let mut buf = StackBuf::<32>::new();
         if fmt::write(

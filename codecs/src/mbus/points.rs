@@ -17,21 +17,25 @@ use super::data::DataValue;
 use super::record::{Item, Record, Records};
 use super::vif::{VifKind, Vife};
 
-/// The point for `record`, the `index`-th record of a telegram from `device`.
-pub fn record_point<'a>(
-    device: Device,
-    index: u16,
-    record: &Record<'a>,
-    msb_first: bool,
-) -> Point<'a> {
+/// What one record says: value (scaled exactly), unit, quantity and quality.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading<'a> {
+    /// The value, already scaled to `unit`.
+    pub value: Value<'a>,
+    /// The unit, when the VIF (and VIFEs) leave it known.
+    pub unit: Option<Unit>,
+    /// What the value measures.
+    pub quantity: Quantity,
+    /// Good, or Bad with why.
+    pub quality: Quality,
+}
+
+/// Reads `record`: its value scaled by the VIF and combinable VIFEs, with unit and quantity.
+pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     let desc = record.desc();
-    let mut p = Point::new(device, Address::MBus { record: index }, Value::Null);
-    p.qualifiers.function = Some(record.function());
-    p.qualifiers.storage = Some(record.storage());
-    p.qualifiers.tariff = Some(record.tariff());
-    p.qualifiers.subunit = Some(record.subunit());
-    p.quantity = Some(desc.quantity);
-    p.unit = desc.unit;
+    let mut unit = desc.unit;
+    let mut quantity = desc.quantity;
+    let mut quality = Quality::GOOD;
     let mut exponent = i16::from(desc.exponent);
     let mut offset: Option<i16> = None;
     let mut kind = desc.kind;
@@ -39,17 +43,19 @@ pub fn record_point<'a>(
         match Vife::of(b) {
             Vife::Error(0) => {}
             Vife::Error(code) => {
-                p.quality = Quality::bad(Reason::ProtocolError, Some(u32::from(code)))
+                quality = Quality::bad(Reason::ProtocolError, Some(u32::from(code)))
             }
             Vife::Multiply(n) => exponent += i16::from(n),
             Vife::Multiply1000 => exponent += 3,
             Vife::Offset(n) => offset = Some(i16::from(n)),
-            Vife::PerTime(_) | Vife::Limit(_) | Vife::StartDate => {
-                p.unit = None;
-                p.quantity = Some(Quantity::Other);
-                if matches!(Vife::of(b), Vife::StartDate) {
-                    kind = VifKind::TimePoint;
-                }
+            Vife::PerTime(_) | Vife::Limit(_) => {
+                unit = None;
+                quantity = Quantity::Other;
+            }
+            Vife::StartDate => {
+                unit = None;
+                quantity = Quantity::TimePoint;
+                kind = VifKind::TimePoint;
             }
             // The VIFEs after 7F are the manufacturer's; the value keeps the VIF's meaning.
             Vife::ManufacturerSpecific => break,
@@ -58,10 +64,14 @@ pub fn record_point<'a>(
     }
     if record.plain_text.is_some() {
         // The unit is the record's text; the value scales like any number.
-        p.unit = None;
+        unit = None;
         kind = VifKind::Number;
     }
-    p.value = match (record.value(msb_first), kind) {
+    let mut bad = |reason| {
+        quality = Quality::bad(reason, None);
+        Value::Null
+    };
+    let value = match (record.value(msb_first), kind) {
         (DataValue::None, _) => Value::Null,
         (
             DataValue::Date {
@@ -71,14 +81,7 @@ pub fn record_point<'a>(
             },
             _,
         ) => Value::DateTime(dt),
-        (DataValue::Date { .. }, _) => {
-            p.quality = Quality::bad(Reason::InvalidEncoding, None);
-            Value::Null
-        }
-        (DataValue::BcdError(_), _) => {
-            p.quality = Quality::bad(Reason::InvalidEncoding, None);
-            Value::Null
-        }
+        (DataValue::Date { .. } | DataValue::BcdError(_), _) => bad(Reason::InvalidEncoding),
         (DataValue::Text(t), _) => Value::Text(Text::reversed(t)),
         (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
         (DataValue::Int(i), VifKind::TimePoint) => {
@@ -97,6 +100,30 @@ pub fn record_point<'a>(
         (DataValue::UInt(u), _) => Value::UInt(u),
         (DataValue::Real(f), _) => Value::Float(f64::from(f)),
     };
+    Reading {
+        value,
+        unit,
+        quantity,
+        quality,
+    }
+}
+
+/// The point for `record`, the `index`-th record of a telegram from `device`.
+pub fn record_point<'a>(
+    device: Device,
+    index: u16,
+    record: &Record<'a>,
+    msb_first: bool,
+) -> Point<'a> {
+    let r = reading(record, msb_first);
+    let mut p = Point::new(device, Address::MBus { record: index }, r.value);
+    p.unit = r.unit;
+    p.quantity = Some(r.quantity);
+    p.quality = r.quality;
+    p.qualifiers.function = Some(record.function());
+    p.qualifiers.storage = Some(record.storage());
+    p.qualifiers.tariff = Some(record.tariff());
+    p.qualifiers.subunit = Some(record.subunit());
     p
 }
 
@@ -124,13 +151,14 @@ pub fn telegram_points<'a>(
     msb_first: bool,
     mut sink: impl FnMut(Point<'a>),
 ) -> Result<(), crate::Error> {
+    let stamps = Stamps::of(records, msb_first);
     let mut index: u16 = 0;
     for item in records.clone() {
         let p = match item? {
             Item::Record(record) => {
                 let mut p = record_point(device, index, &record, msb_first);
                 if !matches!(p.value, Value::DateTime(_)) {
-                    p.timestamp = timestamp_for(records, record.storage(), msb_first);
+                    p.timestamp = stamps.get(record.storage());
                 }
                 p
             }
@@ -152,32 +180,52 @@ pub fn telegram_points<'a>(
     Ok(())
 }
 
-/// The first valid date-time (type F or I) record with `storage`.
-fn timestamp_for(
-    records: &Records<'_>,
-    storage: u64,
-    msb_first: bool,
-) -> Option<causeway_core::DateTime> {
-    records
-        .clone()
-        .filter_map(Result::ok)
-        .find_map(|item| match item {
-            Item::Record(r)
-                if r.storage() == storage
-                    && r.desc().kind == VifKind::TimePoint
-                    && matches!(r.data_field(), 0x4 | 0x6) =>
+/// The first valid date-time (type F or I) record of each storage number, for the first
+/// [`Stamps::CAPACITY`] storage numbers that have one (one pass, no heap).
+struct Stamps {
+    entries: [(u64, Option<causeway_core::DateTime>); Stamps::CAPACITY],
+    len: usize,
+}
+
+impl Stamps {
+    const CAPACITY: usize = 16;
+
+    fn of(records: &Records<'_>, msb_first: bool) -> Self {
+        let mut s = Stamps {
+            entries: [(0, None); Self::CAPACITY],
+            len: 0,
+        };
+        for item in records.clone() {
+            let Ok(Item::Record(r)) = item else { continue };
+            if !r.is_time_point()
+                || !matches!(r.data_field(), 0x4 | 0x6)
+                || s.get(r.storage()).is_some()
             {
-                match r.value(msb_first) {
-                    DataValue::Date {
-                        value: Some(dt),
-                        invalid: false,
-                        ..
-                    } => Some(dt),
-                    _ => None,
-                }
+                continue;
             }
-            _ => None,
-        })
+            if let (
+                DataValue::Date {
+                    value: Some(dt),
+                    invalid: false,
+                    ..
+                },
+                Some(slot),
+            ) = (r.value(msb_first), s.entries.get_mut(s.len))
+            {
+                *slot = (r.storage(), Some(dt));
+                s.len += 1;
+            }
+        }
+        s
+    }
+
+    fn get(&self, storage: u64) -> Option<causeway_core::DateTime> {
+        self.entries
+            .get(..self.len)?
+            .iter()
+            .find(|(s, _)| *s == storage)
+            .and_then(|(_, dt)| *dt)
+    }
 }
 
 /// The unit of a fixed-data-structure counter (M-Bus 4.8 table), as (unit, exponent).

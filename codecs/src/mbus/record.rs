@@ -192,6 +192,15 @@ impl<'a> Record<'a> {
         self.vifes.get(n..).unwrap_or(&[])
     }
 
+    /// Whether the VIF is a date or time point (primary `6C`/`6D`, `FD 30`, `FD 70`), so the
+    /// DIF's data field selects a date type. Cheaper than [`Record::desc`].
+    pub fn is_time_point(&self) -> bool {
+        matches!(
+            self.vif(),
+            (VifTable::Primary, 0x6C | 0x6D) | (VifTable::Fd, 0x30 | 0x70)
+        )
+    }
+
     /// Decodes the data field. `msb_first` for CI `76`/`77` (mode 2).
     pub fn value(&self, msb_first: bool) -> DataValue<'a> {
         let mut buf = [0u8; 8];
@@ -204,7 +213,7 @@ impl<'a> Record<'a> {
             }
         }
         let bytes = buf.get(..n).unwrap_or(&[]);
-        let time_point = self.desc().kind == VifKind::TimePoint;
+        let time_point = self.is_time_point();
         match self.data_field() {
             0x0 | 0x8 => DataValue::None,
             0x2 if time_point => date_g([buf[0], buf[1]]),

@@ -1,0 +1,201 @@
+//! M-Bus side by side with m-bus-parser 0.4.3 on the 38 real telegrams of the libmbus corpus, in
+//! one run: link layer only, and full decode with values and units.
+//!
+//!     cargo bench -p causeway-codecs --bench mbus
+
+use std::hint::black_box;
+
+use causeway_codecs::mbus::app::{self, Body};
+use causeway_codecs::mbus::link::Frame;
+use causeway_codecs::mbus::points::{reading, telegram_points};
+use causeway_codecs::mbus::record::Item;
+use causeway_codecs::registry::parse_hex;
+use causeway_core::Device;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use m_bus_parser::user_data::data_information::DataType;
+use m_bus_parser::user_data::parse_application_layer;
+use m_bus_parser::WiredFrame;
+
+fn corpus() -> Vec<Vec<u8>> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../conformance-vectors/mbus-libmbus.json"
+    );
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    cases
+        .iter()
+        .filter(|c| c["name"].as_str().unwrap().starts_with("mbus/libmbus/"))
+        .map(|c| parse_hex(c["hex"].as_str().unwrap()).unwrap())
+        .collect()
+}
+
+/// causeway: link, application layer, every record's value (scaled exactly) and unit — the
+/// work m-bus-parser does. `None` if any record fails.
+fn causeway_values(frame: &[u8]) -> Option<f64> {
+    let f = Frame::new_checked(frame).ok()?;
+    let mut acc = 0.0;
+    match app::parse(f.ci()?, f.data(), 7).ok()? {
+        Body::Variable {
+            records, msb_first, ..
+        } => {
+            for item in records {
+                if let Item::Record(r) = item.ok()? {
+                    let reading = reading(&r, msb_first);
+                    acc += reading.value.as_f64().unwrap_or(1.0)
+                        + reading.unit.map_or(0.0, |u| u.code().len() as f64);
+                }
+            }
+        }
+        Body::Fixed(fd) => acc += fd.counter(0).unwrap_or(0) as f64,
+        _ => {}
+    }
+    Some(acc)
+}
+
+/// causeway: every record as a canonical point (device, address, qualifiers, and the timestamp
+/// of its storage number, which takes a second pass). `None` if any record fails.
+fn causeway_points(frame: &[u8]) -> Option<f64> {
+    let f = Frame::new_checked(frame).ok()?;
+    let mut acc = 0.0;
+    match app::parse(f.ci()?, f.data(), 7).ok()? {
+        Body::Variable {
+            records,
+            msb_first,
+            header,
+        } => {
+            let device = header
+                .and_then(|h| h.identity)
+                .map_or(Device::MBusPrimary { address: 1 }, |i| i.device());
+            telegram_points(device, &records, msb_first, |p| {
+                acc +=
+                    p.value.as_f64().unwrap_or(1.0) + p.unit.map_or(0.0, |u| u.code().len() as f64);
+            })
+            .ok()?;
+        }
+        Body::Fixed(fd) => acc += fd.counter(0).unwrap_or(0) as f64,
+        _ => {}
+    }
+    Some(acc)
+}
+
+/// m-bus-parser: link, application layer, every record's value and units. `None` if any fails.
+fn peer_full(frame: &[u8]) -> Option<f64> {
+    let WiredFrame::LongFrame { data, .. } = WiredFrame::try_from(frame).ok()? else {
+        return None;
+    };
+    let app = parse_application_layer(data).ok()?;
+    let mut acc = 0.0;
+    for record in app.data_records()? {
+        let record = record.ok()?;
+        acc += match record.value() {
+            Some(DataType::Number(n)) | Some(DataType::LossyNumber(n)) => *n,
+            _ => 1.0,
+        };
+        acc += record
+            .value_information()
+            .map_or(0.0, |v| v.units.len() as f64);
+    }
+    Some(acc)
+}
+
+fn bench(c: &mut Criterion) {
+    let telegrams = corpus();
+    let bytes: u64 = telegrams.iter().map(|t| t.len() as u64).sum();
+    let ours = telegrams
+        .iter()
+        .filter(|t| causeway_values(t).is_some() && causeway_points(t).is_some())
+        .count();
+    let theirs = telegrams.iter().filter(|t| peer_full(t).is_some()).count();
+    eprintln!(
+        "telegrams decoded completely of {}: causeway {ours}, m-bus-parser {theirs}",
+        telegrams.len()
+    );
+
+    let mut g = c.benchmark_group("mbus_link_layer_38_telegrams");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("causeway", |b| {
+        b.iter(|| {
+            telegrams
+                .iter()
+                .filter_map(|t| Frame::new_checked(black_box(&t[..])).ok())
+                .map(|f| f.data().len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("m-bus-parser", |b| {
+        b.iter(|| {
+            telegrams
+                .iter()
+                .filter_map(|t| WiredFrame::try_from(black_box(&t[..])).ok())
+                .map(|f| {
+                    if let WiredFrame::LongFrame { data, .. } = f {
+                        data.len()
+                    } else {
+                        0
+                    }
+                })
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("mbus_full_decode_38_telegrams");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("causeway/values+units", |b| {
+        b.iter(|| {
+            telegrams
+                .iter()
+                .filter_map(|t| causeway_values(black_box(t)))
+                .sum::<f64>()
+        })
+    });
+    g.bench_function("causeway/canonical-points", |b| {
+        b.iter(|| {
+            telegrams
+                .iter()
+                .filter_map(|t| causeway_points(black_box(t)))
+                .sum::<f64>()
+        })
+    });
+    g.bench_function("m-bus-parser", |b| {
+        b.iter(|| {
+            telegrams
+                .iter()
+                .filter_map(|t| peer_full(black_box(t)))
+                .sum::<f64>()
+        })
+    });
+    g.finish();
+
+    // The same on the telegrams m-bus-parser decodes completely (it stops early on the others).
+    let common: Vec<Vec<u8>> = telegrams
+        .iter()
+        .filter(|t| peer_full(t).is_some())
+        .cloned()
+        .collect();
+    let mut g = c.benchmark_group(format!(
+        "mbus_full_decode_{}_telegrams_both_decode",
+        common.len()
+    ));
+    g.bench_function("causeway/values+units", |b| {
+        b.iter(|| {
+            common
+                .iter()
+                .filter_map(|t| causeway_values(black_box(t)))
+                .sum::<f64>()
+        })
+    });
+    g.bench_function("m-bus-parser", |b| {
+        b.iter(|| {
+            common
+                .iter()
+                .filter_map(|t| peer_full(black_box(t)))
+                .sum::<f64>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
