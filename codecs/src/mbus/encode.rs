@@ -83,9 +83,9 @@ impl Selection {
         digits_match
             && self
                 .manufacturer
-                .is_none_or(|m| m == identity.manufacturer.0)
-            && self.version.is_none_or(|v| v == identity.version)
-            && self.medium.is_none_or(|m| m == identity.medium.0)
+                .map_or(true, |m| m == identity.manufacturer.0)
+            && self.version.map_or(true, |v| v == identity.version)
+            && self.medium.map_or(true, |m| m == identity.medium.0)
     }
 }
 

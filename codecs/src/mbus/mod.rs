@@ -9,6 +9,7 @@
 //! | [`data`] | integer, BCD, real, date/time and LVAR data types |
 //! | [`points`] | records to canonical points |
 //! | [`encode`] | master requests and an RSP_UD builder |
+//! | [`master`] | sans-IO master: read a meter completely, scan secondary addresses |
 
 pub mod app;
 pub mod data;
@@ -16,6 +17,7 @@ pub mod encode;
 #[cfg(feature = "alloc")]
 pub mod json;
 pub mod link;
+pub mod master;
 pub mod points;
 pub mod record;
 pub mod vif;

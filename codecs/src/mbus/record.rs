@@ -20,7 +20,7 @@ use crate::cursor::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Layer, Result};
 
 use super::data::{bcd, date_f, date_g, date_i, int_le, time_j, uint_le, DataValue};
-use super::vif::{describe, VifDesc, VifKind, VifTable};
+use super::vif::{describe, VifDesc, VifTable};
 
 const L: Layer = Layer::MbusRecord;
 
