@@ -34,9 +34,10 @@ out=$(cargo run --release -q -p causeway-cli -- pcap samples/modbus-tcp.pcap --m
 lines=$(printf '%s\n' "$out" | grep -c '"protocol":"modbus-tcp"')
 [ "$lines" -ge 16 ] || { echo "expected at least 16 decoded Modbus frames, got $lines"; exit 1; }
 
-step "conformance vectors match their generator (pymodbus)"
+step "conformance vectors match their generators (pymodbus; libmbus corpus and EN 13757-3 tables)"
 python3 -c "import pymodbus" 2>/dev/null || python3 -m pip install -q "$PYMODBUS"
 python3 tools/vectors/modbus.py --check
+python3 tools/vectors/mbus.py --check
 
 step "fuzz smoke (${FUZZ_SECONDS}s per target, nightly)"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
