@@ -247,3 +247,43 @@ fn pcap_rejects_non_captures() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a pcap"));
 }
+
+#[test]
+fn decodes_an_mbus_telegram() {
+    // libmbus corpus telegram ACW_Itron-BM-plus-m: record 1 is 04 13 31 D4 00 00 = 54321 l.
+    let hex = "68 3C 3C 68 08 08 72 78 03 49 11 77 04 0E 16 0A 00 00 00 0C 78 78 03 49 11 04 13 31 D4 00 00 42 6C 00 00 44 13 00 00 00 00 04 6D 0B 0B CD 13 02 27 00 00 09 FD 0E 02 09 FD 0F 06 0F 00 01 75 13 D3 16";
+    let out = causeway(&["decode", "--protocol", "mbus", hex], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j = json(&out);
+    assert_eq!(j["frame"]["c_field"], 8);
+    assert_eq!(j["frame"]["address"], 8);
+    assert_eq!(j["frame"]["ci"], 0x72);
+    assert_eq!(j["frame"]["header"]["id"], "11490378");
+    assert_eq!(j["frame"]["header"]["manufacturer"], "ACW");
+    assert_eq!(j["frame"]["header"]["medium"], "cold_water");
+    let volume = &j["points"][1];
+    assert_eq!(
+        volume["device"],
+        "mbus:id=11490378,man=ACW,ver=14,med=cold_water"
+    );
+    assert_eq!(volume["value"], 54.321);
+    assert_eq!(volume["unit"], "m3");
+    assert_eq!(volume["quantity"], "volume");
+    assert_eq!(
+        volume["qualifiers"],
+        serde_json::json!({"function": "instantaneous", "storage": 0, "tariff": 0, "subunit": 0})
+    );
+    assert_eq!(
+        volume["timestamp"], "2014-03-13T11:11",
+        "the storage-0 date-time record"
+    );
+    let text = causeway(
+        &["decode", "--protocol", "mbus", "--format", "text", hex],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&text.stdout).contains("rec:1 = 54.321 m3 [volume]"));
+}

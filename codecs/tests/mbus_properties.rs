@@ -123,7 +123,7 @@ proptest! {
         let mut rsp = RspUd::new(&mut buf, 5, id, access, 0).unwrap();
         let mut written = 0;
         for (vib, f, s, t, u, field, v) in &records {
-            if rsp.numbers(vib, *f, *s, *t, *u, *field, *v).is_err() { break; }
+            if rsp.number(vib, *f, *s, *t, *u, *field, *v).is_err() { break; }
             written += 1;
         }
         let n = rsp.finish();

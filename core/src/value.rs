@@ -213,8 +213,8 @@ pub const fn days_in_month(year: u16, month: u8) -> u8 {
 }
 
 impl DateTime {
-    /// A date (precision [`Precision::Day`]), checked.
-    pub fn date(year: u16, month: u8, day: u8) -> Result<Self, DateTimeError> {
+    /// Local midnight of a date at `precision` (fields unchecked; see [`DateTime::checked`]).
+    pub const fn local(year: u16, month: u8, day: u8, precision: Precision) -> Self {
         DateTime {
             year,
             month,
@@ -223,10 +223,14 @@ impl DateTime {
             minute: 0,
             second: 0,
             nanosecond: 0,
-            precision: Precision::Day,
+            precision,
             zone: Zone::Local,
         }
-        .checked()
+    }
+
+    /// A date (precision [`Precision::Day`]), checked.
+    pub fn date(year: u16, month: u8, day: u8) -> Result<Self, DateTimeError> {
+        DateTime::local(year, month, day, Precision::Day).checked()
     }
 
     /// Checks every field's range.

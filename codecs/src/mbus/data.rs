@@ -6,7 +6,7 @@
 //! `year = 1900 + 100·HY + yy`, except that HY = 0 with yy ≤ 80 means 2000 + yy (meters that
 //! predate the HY bits). Types G and I have no HY bits: yy ≤ 80 is 20yy, else 19yy.
 
-use causeway_core::{DateTime, Precision, Zone};
+use causeway_core::{DateTime, Precision};
 
 /// A decoded data field, before the VIF gives it a unit.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -103,27 +103,13 @@ fn date_value(dt: DateTime, invalid: bool, summer_time: bool) -> DataValue<'stat
     }
 }
 
-fn local(year: u16, month: u8, day: u8, precision: Precision) -> DateTime {
-    DateTime {
-        year,
-        month,
-        day,
-        hour: 0,
-        minute: 0,
-        second: 0,
-        nanosecond: 0,
-        precision,
-        zone: Zone::Local,
-    }
-}
-
 /// Type G: 16-bit date. `FF FF` (and any impossible day or month) is invalid.
 pub fn date_g(b: [u8; 2]) -> DataValue<'static> {
     let [b0, b1] = b;
     let yy = u16::from(b0 >> 5) | u16::from(b1 >> 4) << 3;
     let invalid = b == [0xFF, 0xFF];
     date_value(
-        local(year(yy, None), b1 & 0x0F, b0 & 0x1F, Precision::Day),
+        DateTime::local(year(yy, None), b1 & 0x0F, b0 & 0x1F, Precision::Day),
         invalid,
         false,
     )
@@ -134,7 +120,7 @@ pub fn date_f(b: [u8; 4]) -> DataValue<'static> {
     let [b0, b1, b2, b3] = b;
     let yy = u16::from(b2 >> 5) | u16::from(b3 >> 4) << 3;
     let hy = u16::from((b1 >> 5) & 0x03);
-    let mut dt = local(year(yy, Some(hy)), b3 & 0x0F, b2 & 0x1F, Precision::Minute);
+    let mut dt = DateTime::local(year(yy, Some(hy)), b3 & 0x0F, b2 & 0x1F, Precision::Minute);
     dt.hour = b1 & 0x1F;
     dt.minute = b0 & 0x3F;
     date_value(dt, b0 & 0x80 != 0, b1 & 0x80 != 0)
@@ -144,7 +130,7 @@ pub fn date_f(b: [u8; 4]) -> DataValue<'static> {
 pub fn date_i(b: [u8; 6]) -> DataValue<'static> {
     let [b0, b1, b2, b3, b4, _week] = b;
     let yy = u16::from(b3 >> 5) | u16::from(b4 >> 4) << 3;
-    let mut dt = local(year(yy, None), b4 & 0x0F, b3 & 0x1F, Precision::Second);
+    let mut dt = DateTime::local(year(yy, None), b4 & 0x0F, b3 & 0x1F, Precision::Second);
     dt.hour = b2 & 0x1F;
     dt.minute = b1 & 0x3F;
     dt.second = b0 & 0x3F;

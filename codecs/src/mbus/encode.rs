@@ -12,7 +12,7 @@
 //!
 //! let id = Identity { id: 0x1234_5678, manufacturer: Manufacturer(0x32A7), version: 2, medium: Medium(4) };
 //! let mut rsp = RspUd::new(&mut buf, 5, id, 1, 0)?;
-//! rsp.number(0x06, Function::Instantaneous, 0, 0, 0, 0x0C, 1234)?;   // 1234 kWh, 8-digit BCD
+//! rsp.number(&[0x06], Function::Instantaneous, 0, 0, 0, 0x0C, 1234)?;   // 1234 kWh, 8-digit BCD
 //! let n = rsp.finish()?;
 //! # Ok::<(), causeway_codecs::Error>(())
 //! ```
@@ -189,33 +189,10 @@ impl<'o> RspUd<'o> {
         Ok(self)
     }
 
-    /// Appends a number: `vib` is the VIF (and VIFEs), `data_field` the DIF coding (`0x1`–`0x4`,
-    /// `0x6`, `0x7` integers; `0x9`–`0xC`, `0xE` BCD).
+    /// Appends a number: `vib` is the VIF and any VIFEs (or `FB`/`FD` and the true VIF),
+    /// `data_field` the DIF coding (`0x1`–`0x4`, `0x6`, `0x7` integers; `0x9`–`0xC`, `0xE` BCD).
     #[allow(clippy::too_many_arguments)]
     pub fn number(
-        &mut self,
-        vib: u8,
-        function: Function,
-        storage: u64,
-        tariff: u32,
-        subunit: u32,
-        data_field: u8,
-        value: i64,
-    ) -> Result<&mut Self> {
-        self.numbers(
-            &[vib],
-            function,
-            storage,
-            tariff,
-            subunit,
-            data_field,
-            value,
-        )
-    }
-
-    /// As [`RspUd::number`] with a VIF followed by VIFEs (or `FB`/`FD` and the true VIF).
-    #[allow(clippy::too_many_arguments)]
-    pub fn numbers(
         &mut self,
         vib: &[u8],
         function: Function,

@@ -344,7 +344,7 @@ mod tests {
     fn rsp(id: Identity, more: bool) -> Vec<u8> {
         let mut b = [0u8; 64];
         let mut r = RspUd::new(&mut b, 1, id, 0, 0).unwrap();
-        r.number(0x13, Function::Instantaneous, 0, 0, 0, 0x4, 1234)
+        r.number(&[0x13], Function::Instantaneous, 0, 0, 0, 0x4, 1234)
             .unwrap();
         if more {
             r.manufacturer_data(true, &[]).unwrap();
