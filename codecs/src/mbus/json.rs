@@ -15,6 +15,7 @@ use super::app::{self, application_error_name, Body, Header, Identity};
 use super::link::{self, Frame, FrameKind};
 use super::points::{fixed_unit, telegram_points};
 use super::record::{Item, Records};
+use super::vif::Vife;
 
 fn identity_json(id: &Identity) -> Json {
     json!({
@@ -47,6 +48,15 @@ fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<
                     "function": r.function().name(), "storage": r.storage(), "tariff": r.tariff(), "subunit": r.subunit(),
                     "description": desc.name, "data": hex(r.data),
                 });
+                let notes: Vec<&str> = r
+                    .combinable_vifes()
+                    .iter()
+                    .take_while(|&&b| b & 0x7F != 0x7F)
+                    .map(|&b| Vife::name(b))
+                    .collect();
+                if let (false, Json::Object(m)) = (notes.is_empty(), &mut rec) {
+                    m.insert("vife_annotations".into(), json!(notes));
+                }
                 if let (Some(t), Json::Object(m)) = (r.plain_text, &mut rec) {
                     m.insert(
                         "plain_text".into(),
@@ -131,7 +141,10 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
                         },
                         Value::Null,
                     );
-                    let unit = fd.units.get(usize::from(i)).copied().and_then(fixed_unit);
+                    // Unit code 3E: the same unit as counter 1, a historic (stored) value.
+                    let code = fd.units.get(usize::from(i)).copied().unwrap_or(0x3F);
+                    let historic = code == 0x3E;
+                    let unit = fixed_unit(if historic { fd.units[0] } else { code });
                     match (fd.counter(usize::from(i)), unit) {
                         (Some(v), Some((u, e, q))) => {
                             p.value = Value::Decimal(Decimal::new(v, i16::from(e)));
@@ -141,7 +154,8 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
                         (Some(v), None) => p.value = Value::Int(v),
                         (None, _) => p.quality = Quality::bad(Reason::InvalidEncoding, None),
                     }
-                    p.qualifiers.storage = Some(u64::from((fd.status >> 6) & 1));
+                    p.qualifiers.storage =
+                        Some(u64::from((fd.status >> 6) & 1 | u8::from(historic)));
                     points.push(p);
                 }
             }

@@ -467,6 +467,67 @@ impl Vife {
         }
     }
 
+    /// What a combinable VIFE says, in the standard's words (EN 13757-3 table 15).
+    pub const fn name(byte: u8) -> &'static str {
+        match byte & 0x7F {
+            c @ 0x00..=0x1C => match Vife::error_name(c) {
+                Some(n) => n,
+                None => "reserved",
+            },
+            0x1D => "standard conform data content",
+            0x1E => "compact profile with register numbers",
+            0x1F => "compact profile",
+            0x20 => "per second",
+            0x21 => "per minute",
+            0x22 => "per hour",
+            0x23 => "per day",
+            0x24 => "per week",
+            0x25 => "per month",
+            0x26 => "per year",
+            0x27 => "per revolution / measurement",
+            0x28 | 0x29 => "increment per input pulse",
+            0x2A | 0x2B => "increment per output pulse",
+            0x2C => "per litre",
+            0x2D => "per m3",
+            0x2E => "per kg",
+            0x2F => "per K",
+            0x30 => "per kWh",
+            0x31 => "per GJ",
+            0x32 => "per kW",
+            0x33 => "per (K*l)",
+            0x34 => "per V",
+            0x35 => "per A",
+            0x36 => "multiplied by s",
+            0x37 => "multiplied by s/V",
+            0x38 => "multiplied by s/A",
+            0x39 => "start date(/time) of",
+            0x3A => "uncorrected unit",
+            0x3B => "accumulation only if positive contributions",
+            0x3C => "accumulation of abs value only if negative contributions",
+            0x3D => "non-metric unit system",
+            0x3E => "value at base conditions",
+            0x3F => "OBIS declaration",
+            0x40 => "lower limit value",
+            0x48 => "upper limit value",
+            0x41 => "number of exceeds of lower limit",
+            0x49 => "number of exceeds of upper limit",
+            0x42 | 0x43 | 0x46 | 0x47 | 0x4A | 0x4B | 0x4E | 0x4F => "date(/time) of limit exceed",
+            0x50..=0x5F => "duration of limit exceed",
+            0x60..=0x67 => "duration of",
+            0x68 | 0x6C => "value during limit exceed",
+            0x69 => "leakage values",
+            0x6D => "overflow values",
+            0x6A | 0x6B | 0x6E | 0x6F => "date(/time) of",
+            0x70..=0x77 => "multiplicative correction factor",
+            0x78..=0x7B => "additive correction constant",
+            0x7C => "extension of combinable VIFE",
+            0x7D => "multiplicative correction factor 10^3",
+            0x7E => "future value",
+            0x7F => "manufacturer specific",
+            _ => "reserved",
+        }
+    }
+
     /// The record error name for codes 0x00–0x1C (slave to master).
     pub const fn error_name(code: u8) -> Option<&'static str> {
         Some(match code {
