@@ -14,20 +14,28 @@ cargo fmt --all -- --check
 step "clippy (warnings are errors; codecs deny unwrap/expect/panic/indexing outside tests)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "peer tools (tshark for the differential tests)"
-if ! command -v tshark >/dev/null; then
+step "peer tools (tshark for the differential tests, valgrind for the C tests)"
+missing=()
+command -v tshark >/dev/null || missing+=(tshark)
+command -v valgrind >/dev/null || missing+=(valgrind)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tshark >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-tshark -v | head -n 1
+tshark -v 2>/dev/null | head -n 1
+command -v cbindgen >/dev/null || cargo install cbindgen --locked --version 0.29.4
 
 step "tests"
 cargo test --workspace
 
-step "no_std builds (no alloc; alloc only)"
+step "no_std builds (no protocol; protocols without alloc; with alloc)"
 cargo build -p causeway-core -p causeway-codecs --no-default-features
-cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/alloc,causeway-codecs/modbus
+cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/modbus,causeway-codecs/mbus
+cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/alloc,causeway-codecs/modbus,causeway-codecs/mbus
+
+step "C API: header drift, C tests plain / ASan+UBSan / valgrind, gateway example, firmware build"
+ffi-c/tests/run.sh
 
 step "README main job on the bundled capture"
 out=$(cargo run --release -q -p causeway-cli -- pcap samples/modbus-tcp.pcap --map samples/modbus-map.toml)

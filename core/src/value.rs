@@ -45,6 +45,16 @@ impl<'a> Text<'a> {
         Text(TextRepr::Owned(text))
     }
 
+    /// The borrowed wire bytes and whether they are stored last character first, for text that
+    /// borrows its frame in either order (`None` for swapped-pair and owned text).
+    pub fn raw(&self) -> Option<(&'a [u8], bool)> {
+        match self.0 {
+            TextRepr::Forward(b) => Some((b, false)),
+            TextRepr::Reversed(b) => Some((b, true)),
+            _ => None,
+        }
+    }
+
     /// The characters in reading order.
     pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
         let (bytes, len) = match &self.0 {

@@ -3,7 +3,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use causeway_core::{Decimal, Device, Point, Quality, Reason, Value};
+use causeway_core::Device;
 use serde_json::{json, Map, Value as Json};
 
 use crate::cursor::Writer;
@@ -13,7 +13,7 @@ use crate::Role;
 
 use super::app::{self, application_error_name, Body, Header, Identity};
 use super::link::{self, Frame, FrameKind};
-use super::points::{fixed_unit, telegram_points};
+use super::points::{fixed_points, telegram_points};
 use super::record::{Item, Records};
 use super::vif::Vife;
 
@@ -132,32 +132,7 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
                     "id": alloc::format!("{:08X}", fd.id), "access_number": fd.access_number, "status": fd.status,
                     "medium": fd.medium, "units": fd.units, "counters": [hex(&fd.counters[0]), hex(&fd.counters[1])],
                 }));
-                let device = Device::MBusPrimary { address: a };
-                for i in 0..2u8 {
-                    let mut p = Point::new(
-                        device,
-                        causeway_core::Address::MBus {
-                            record: u16::from(i),
-                        },
-                        Value::Null,
-                    );
-                    // Unit code 3E: the same unit as counter 1, a historic (stored) value.
-                    let code = fd.units.get(usize::from(i)).copied().unwrap_or(0x3F);
-                    let historic = code == 0x3E;
-                    let unit = fixed_unit(if historic { fd.units[0] } else { code });
-                    match (fd.counter(usize::from(i)), unit) {
-                        (Some(v), Some((u, e, q))) => {
-                            p.value = Value::Decimal(Decimal::new(v, i16::from(e)));
-                            p.unit = Some(u);
-                            p.quantity = Some(q);
-                        }
-                        (Some(v), None) => p.value = Value::Int(v),
-                        (None, _) => p.quality = Quality::bad(Reason::InvalidEncoding, None),
-                    }
-                    p.qualifiers.storage =
-                        Some(u64::from((fd.status >> 6) & 1 | u8::from(historic)));
-                    points.push(p);
-                }
+                fixed_points(Device::MBusPrimary { address: a }, &fd, |p| points.push(p));
             }
             Body::ApplicationError(code) => {
                 let c = code.unwrap_or(0);

@@ -90,7 +90,7 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
         (DataValue::Int(i), VifKind::Number) => scaled(Decimal::new(i, 0), exponent, offset),
         (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
             Ok(i) => scaled(Decimal::new(i, 0), exponent, offset),
-            Err(_) => Value::Float(u as f64 * 10f64.powi(i32::from(exponent))),
+            Err(_) => Value::Float(u as f64 * Decimal::new(1, exponent).to_f64()),
         },
         (DataValue::Real(f), VifKind::Number) => match Decimal::from_f32(f) {
             Some(d) => scaled(d, exponent, offset),
@@ -128,7 +128,7 @@ pub fn record_point<'a>(
 }
 
 fn scaled(raw: Decimal, exponent: i16, offset: Option<i16>) -> Value<'static> {
-    let as_float = || Value::Float(raw.to_f64() * 10f64.powi(i32::from(exponent)));
+    let as_float = || Value::Float(raw.to_f64() * Decimal::new(1, exponent).to_f64());
     let Some(v) = raw.checked_scale(exponent) else {
         return as_float();
     };
@@ -225,6 +225,38 @@ impl Stamps {
             .iter()
             .find(|(s, _)| *s == storage)
             .and_then(|(_, dt)| *dt)
+    }
+}
+
+/// The two counters of a fixed data structure (CI 73/77) as points `rec:0` and `rec:1`. Unit
+/// code 3E means counter 1's unit, historic (storage 1); status bit 6 marks stored values.
+pub fn fixed_points(
+    device: Device,
+    fd: &super::app::FixedData,
+    mut sink: impl FnMut(Point<'static>),
+) {
+    for i in 0..2u8 {
+        let mut p = Point::new(
+            device,
+            Address::MBus {
+                record: u16::from(i),
+            },
+            Value::Null,
+        );
+        let code = fd.units.get(usize::from(i)).copied().unwrap_or(0x3F);
+        let historic = code == 0x3E;
+        let unit = fixed_unit(if historic { fd.units[0] } else { code });
+        match (fd.counter(usize::from(i)), unit) {
+            (Some(v), Some((u, e, q))) => {
+                p.value = Value::Decimal(Decimal::new(v, i16::from(e)));
+                p.unit = Some(u);
+                p.quantity = Some(q);
+            }
+            (Some(v), None) => p.value = Value::Int(v),
+            (None, _) => p.quality = Quality::bad(Reason::InvalidEncoding, None),
+        }
+        p.qualifiers.storage = Some(u64::from((fd.status >> 6) & 1 | u8::from(historic)));
+        sink(p);
     }
 }
 

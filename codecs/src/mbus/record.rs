@@ -309,6 +309,11 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// Bytes of the user data read so far.
+    pub fn consumed(&self) -> usize {
+        self.r.pos()
+    }
+
     fn err(&self, e: Error) -> Error {
         e.shifted(self.base)
     }

@@ -1,0 +1,192 @@
+//! # causeway C API
+//!
+//! Conventions (after rustls-ffi):
+//! - Every function returns a [`causeway_result`]; outputs are written only on `CAUSEWAY_OK`.
+//! - Every pointer is checked for NULL (`CAUSEWAY_NULL_ARGUMENT`); every length is checked.
+//! - Every export runs inside `catch_unwind` (`CAUSEWAY_PANIC`, which should never be seen).
+//! - Views (`causeway_bytes`) point into the caller's own input and live as long as it does:
+//!   decoding allocates nothing and there is nothing to free.
+//! - State that must persist (stream deframers, the M-Bus master) is an opaque handle, created
+//!   either on the heap (`_new` / `_free`) or in caller memory (`_init_in`, no heap).
+//! - Decode errors fill a `causeway_error` (code, layer, byte offset, expected, found) when the
+//!   caller passes one; `causeway_error_message` renders it into a caller buffer.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![allow(non_camel_case_types)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod error;
+#[cfg(feature = "mbus")]
+mod mbus;
+#[cfg(feature = "modbus")]
+mod modbus;
+mod point;
+mod stream;
+
+pub use error::*;
+#[cfg(feature = "mbus")]
+pub use mbus::*;
+#[cfg(feature = "modbus")]
+pub use modbus::*;
+pub use point::*;
+pub use stream::*;
+
+/// A read-only view of bytes owned by someone else (usually the caller's input buffer).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct causeway_bytes {
+    /// First byte (never NULL: empty views point at a static empty array).
+    pub ptr: *const u8,
+    /// Number of bytes.
+    pub len: usize,
+}
+
+impl causeway_bytes {
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        causeway_bytes {
+            ptr: bytes.as_ptr(),
+            len: bytes.len(),
+        }
+    }
+
+    pub(crate) const EMPTY: causeway_bytes = causeway_bytes {
+        ptr: [].as_ptr(),
+        len: 0,
+    };
+}
+
+impl Default for causeway_bytes {
+    fn default() -> Self {
+        causeway_bytes::EMPTY
+    }
+}
+
+/// The bytes at `ptr .. ptr + len`, or `None` for a NULL pointer with a non-zero length.
+///
+/// # Safety
+/// `ptr` must point at `len` readable bytes (or be NULL / dangling with `len == 0`).
+pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
+    if len == 0 {
+        return Some(&[]);
+    }
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: the caller promises `len` readable bytes at `ptr`.
+    Some(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// The writable bytes at `ptr .. ptr + len`.
+///
+/// # Safety
+/// `ptr` must point at `len` writable bytes not aliased elsewhere during the call.
+pub(crate) unsafe fn output<'a>(ptr: *mut u8, len: usize) -> Option<&'a mut [u8]> {
+    if len == 0 {
+        return Some(&mut []);
+    }
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: as promised by the caller.
+    Some(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// Shared body of every writer: check the buffers, run `f`, report the length written.
+pub(crate) fn emit(
+    data: *const u8,
+    data_len: usize,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+    err: *mut causeway_error,
+    f: impl FnOnce(&[u8], &mut [u8]) -> Result<usize, causeway_codecs::Error>,
+) -> causeway_result {
+    guard(|| {
+        // SAFETY: the callers pass the pointers they were given, with their lengths.
+        let (Some(data), Some(out)) = (unsafe { input(data, data_len) }, unsafe {
+            output(buf, cap)
+        }) else {
+            return causeway_result::CAUSEWAY_NULL_ARGUMENT;
+        };
+        if out_len.is_null() {
+            return causeway_result::CAUSEWAY_NULL_ARGUMENT;
+        }
+        match f(data, out) {
+            // SAFETY: checked non-NULL.
+            Ok(n) => unsafe {
+                out_len.write(n);
+                causeway_result::CAUSEWAY_OK
+            },
+            Err(e) if matches!(e.kind, causeway_codecs::ErrorKind::Capacity { .. }) => {
+                error::fail(err, &e);
+                causeway_result::CAUSEWAY_BUFFER_TOO_SMALL
+            }
+            Err(e) => error::fail(err, &e),
+        }
+    })
+}
+
+/// Runs `f`, turning a panic into `CAUSEWAY_PANIC` (with `std`; without it panics abort).
+pub(crate) fn guard(f: impl FnOnce() -> causeway_result) -> causeway_result {
+    #[cfg(feature = "std")]
+    {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or(causeway_result::CAUSEWAY_PANIC)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        f()
+    }
+}
+
+/// Places `value` in caller memory `mem` (`len` bytes), checking size and alignment.
+///
+/// # Safety
+/// `mem` must be writable for `len` bytes and not used for anything else while the value lives.
+pub(crate) unsafe fn place<T>(
+    mem: *mut core::ffi::c_void,
+    len: usize,
+    value: T,
+) -> Result<*mut T, causeway_result> {
+    let ptr = mem.cast::<T>();
+    if mem.is_null() {
+        return Err(causeway_result::CAUSEWAY_NULL_ARGUMENT);
+    }
+    if len < core::mem::size_of::<T>() || ptr.align_offset(core::mem::align_of::<T>()) != 0 {
+        return Err(causeway_result::CAUSEWAY_BUFFER_TOO_SMALL);
+    }
+    // SAFETY: size and alignment checked; the caller gives us the memory.
+    unsafe { ptr.write(value) };
+    Ok(ptr)
+}
+
+/// Memory a handle needs when placed in caller storage: size and alignment of `T`, rounded so
+/// any buffer of `causeway_*_size()` bytes aligned to 16 works.
+pub(crate) const fn storage_size<T>() -> usize {
+    core::mem::size_of::<T>()
+}
+
+/// Without `std` a panic cannot be caught at the boundary; the firmware build uses
+/// `panic = "abort"` and a panic (a bug) stops here.
+#[cfg(not(feature = "std"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    loop {}
+}
+
+/// The precompiled `core` refers to the unwinding personality even under `panic = "abort"`;
+/// nothing unwinds in a `no_std` build, so an empty one satisfies the linker.
+#[cfg(not(feature = "std"))]
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}
+
+/// The library version, `major * 10000 + minor * 100 + patch`.
+#[no_mangle]
+pub extern "C" fn causeway_version() -> u32 {
+    let v = |s: &str| s.parse::<u32>().unwrap_or(0);
+    v(env!("CARGO_PKG_VERSION_MAJOR")) * 10_000
+        + v(env!("CARGO_PKG_VERSION_MINOR")) * 100
+        + v(env!("CARGO_PKG_VERSION_PATCH"))
+}

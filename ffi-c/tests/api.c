@@ -1,0 +1,211 @@
+/*
+ * The C API's contract: NULL pointers, zero-length and short buffers, outputs untouched on
+ * failure, error messages, stream deframers on the heap and in caller storage, points, the M-Bus
+ * master. Runs under AddressSanitizer/UBSan and valgrind in CI.
+ */
+#include <stdalign.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "causeway.h"
+
+static unsigned passed, failed;
+
+#define CHECK(cond)                                                             \
+  do {                                                                          \
+    if (cond) {                                                                 \
+      passed++;                                                                 \
+    } else {                                                                    \
+      failed++;                                                                 \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                           \
+  } while (0)
+
+/* MODBUS over Serial Line V1.02 example: read 3 holding registers from 0x6B at server 0x11. */
+static const uint8_t RTU_REQ[] = {0x11, 0x03, 0x00, 0x6B, 0x00, 0x03, 0x76, 0x87};
+
+static void null_and_short_buffers(void) {
+  causeway_modbus_adu adu;
+  causeway_error err;
+  CHECK(causeway_modbus_rtu_decode(NULL, 8, &adu, &err) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_modbus_rtu_decode(RTU_REQ, sizeof RTU_REQ, NULL, &err) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_modbus_rtu_decode(RTU_REQ, 0, &adu, &err) == CAUSEWAY_TRUNCATED);
+  CHECK(causeway_modbus_rtu_decode(RTU_REQ, sizeof RTU_REQ, &adu, NULL) == CAUSEWAY_OK);
+  CHECK(adu.unit_id == 0x11 && adu.pdu.len == 5 && adu.pdu.ptr == RTU_REQ + 1);
+
+  /* Outputs are untouched on failure. */
+  uint8_t bad[sizeof RTU_REQ];
+  memcpy(bad, RTU_REQ, sizeof bad);
+  bad[7] ^= 1;
+  causeway_modbus_adu before = {.unit_id = 99};
+  CHECK(causeway_modbus_rtu_decode(bad, sizeof bad, &before, &err) == CAUSEWAY_CHECKSUM);
+  CHECK(before.unit_id == 99);
+  CHECK(err.offset == 6 && err.layer == CAUSEWAY_LAYER_MODBUS_RTU && err.expected == 0x8776 && err.found == 0x8676);
+
+  char msg[128];
+  size_t n = 0;
+  CHECK(causeway_error_message(&err, (uint8_t *)msg, sizeof msg, &n) == CAUSEWAY_OK);
+  CHECK(!strcmp(msg, "modbus-rtu at byte 6: checksum: expected 0x8776, found 0x8676") && n == strlen(msg));
+  CHECK(causeway_error_message(&err, (uint8_t *)msg, 8, &n) == CAUSEWAY_BUFFER_TOO_SMALL);
+  CHECK(causeway_error_message(NULL, (uint8_t *)msg, sizeof msg, &n) == CAUSEWAY_NULL_ARGUMENT);
+
+  /* Emitting into a buffer that is too small writes nothing and says so. */
+  uint8_t out[8];
+  size_t len = 12345;
+  CHECK(causeway_modbus_rtu_emit(0x11, RTU_REQ + 1, 5, out, 4, &len, NULL) == CAUSEWAY_BUFFER_TOO_SMALL);
+  CHECK(len == 12345);
+  CHECK(causeway_modbus_rtu_emit(0x11, RTU_REQ + 1, 5, out, sizeof out, &len, NULL) == CAUSEWAY_OK);
+  CHECK(len == 8 && !memcmp(out, RTU_REQ, 8));
+  CHECK(causeway_modbus_rtu_emit(0x11, RTU_REQ + 1, 5, NULL, 8, &len, NULL) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_modbus_read_request(9, 0, 1, out, sizeof out, &len) == CAUSEWAY_BAD_ARGUMENT);
+  CHECK(causeway_modbus_pdu_parse(CAUSEWAY_REQUEST, NULL, 0, NULL, NULL) == CAUSEWAY_NULL_ARGUMENT);
+  causeway_modbus_pdu parsed;
+  CHECK(causeway_modbus_pdu_parse(7, RTU_REQ + 1, 5, &parsed, NULL) == CAUSEWAY_BAD_ARGUMENT);
+}
+
+typedef struct {
+  unsigned count;
+  double sum;
+  char first_address[32];
+  uint8_t bad;
+} points_seen;
+
+static void on_point(const causeway_point *p, void *user) {
+  points_seen *s = user;
+  if (s->count == 0) memcpy(s->first_address, p->address, sizeof s->first_address);
+  s->count++;
+  s->sum += p->value.real;
+  if (p->severity == 2) s->bad++;
+}
+
+static void modbus_points(void) {
+  /* Application Protocol §6.3: registers at 0x6B.. hold 0x022B, 0x0000, 0x0064. */
+  const uint8_t req[] = {0x03, 0x00, 0x6B, 0x00, 0x03};
+  const uint8_t resp[] = {0x03, 0x06, 0x02, 0x2B, 0x00, 0x00, 0x00, 0x64};
+  points_seen s = {0};
+  CHECK(causeway_modbus_points(17, req, sizeof req, resp, sizeof resp, on_point, &s, NULL) == CAUSEWAY_OK);
+  CHECK(s.count == 3 && s.sum == 655.0 && !strcmp(s.first_address, "holding:107"));
+  const uint8_t exception[] = {0x83, 0x02};
+  memset(&s, 0, sizeof s);
+  CHECK(causeway_modbus_points(17, req, sizeof req, exception, sizeof exception, on_point, &s, NULL) == CAUSEWAY_OK);
+  CHECK(s.count == 3 && s.bad == 3);
+  CHECK(causeway_modbus_points(17, req, sizeof req, resp, sizeof resp, NULL, &s, NULL) == CAUSEWAY_NULL_ARGUMENT);
+
+  uint8_t pdu[256];
+  size_t len;
+  const uint16_t values[] = {555, 0, 100};
+  CHECK(causeway_modbus_registers_response(3, values, 3, pdu, sizeof pdu, &len) == CAUSEWAY_OK);
+  CHECK(len == sizeof resp && !memcmp(pdu, resp, len));
+}
+
+static void streams(void) {
+  /* Heap stream: garbage, then two requests split at odd points. */
+  causeway_stream *s = causeway_stream_new(CAUSEWAY_STREAM_MODBUS_RTU_REQUESTS, 512);
+  CHECK(s != NULL);
+  const uint8_t garbage[] = {0x00, 0xFF};
+  CHECK(causeway_stream_push(s, garbage, sizeof garbage, NULL) == CAUSEWAY_OK);
+  CHECK(causeway_stream_push(s, RTU_REQ, 3, NULL) == CAUSEWAY_OK);
+  CHECK(causeway_stream_push(s, RTU_REQ + 3, 5, NULL) == CAUSEWAY_OK);
+  CHECK(causeway_stream_push(s, RTU_REQ, 8, NULL) == CAUSEWAY_OK);
+  causeway_stream_event ev;
+  unsigned frames = 0, skipped = 0;
+  size_t needed = 0;
+  causeway_result r;
+  while ((r = causeway_stream_next(s, &ev, &needed)) == CAUSEWAY_OK) {
+    if (ev.is_frame) {
+      frames++;
+      CHECK(ev.bytes.len == 8 && !memcmp(ev.bytes.ptr, RTU_REQ, 8));
+    } else {
+      skipped += (unsigned)ev.bytes.len;
+    }
+  }
+  CHECK(r == CAUSEWAY_NEED_MORE && needed >= 1);
+  CHECK(frames == 2 && skipped == 2);
+  causeway_stream_free(s);
+  causeway_stream_free(NULL);
+  CHECK(causeway_stream_new(42, 64) == NULL);
+
+  /* The same in caller storage, no heap. */
+  static alignas(16) uint8_t mem[512];
+  static uint8_t buffer[300];
+  causeway_stream *fixed = NULL;
+  CHECK(causeway_stream_size() <= sizeof mem);
+  CHECK(causeway_stream_init_in(mem, 4, CAUSEWAY_STREAM_MBUS, buffer, sizeof buffer, &fixed) == CAUSEWAY_BUFFER_TOO_SMALL);
+  CHECK(causeway_stream_init_in(mem, sizeof mem, CAUSEWAY_STREAM_MBUS, buffer, sizeof buffer, &fixed) == CAUSEWAY_OK);
+  const uint8_t ack_and_short[] = {0xE5, 0x10, 0x5B, 0x01, 0x5C, 0x16};
+  CHECK(causeway_stream_push(fixed, ack_and_short, sizeof ack_and_short, NULL) == CAUSEWAY_OK);
+  CHECK(causeway_stream_next(fixed, &ev, NULL) == CAUSEWAY_OK && ev.is_frame && ev.bytes.len == 1);
+  CHECK(causeway_stream_next(fixed, &ev, NULL) == CAUSEWAY_OK && ev.is_frame && ev.bytes.len == 5);
+  CHECK(causeway_stream_next(fixed, &ev, NULL) == CAUSEWAY_NEED_MORE);
+  uint8_t big[400] = {0};
+  causeway_error err;
+  CHECK(causeway_stream_push(fixed, big, sizeof big, &err) == CAUSEWAY_CAPACITY);
+}
+
+/* An RSP_UD from meter 1: one record 04 13 (litres) = 1234, id 12345678, manufacturer PAD. */
+static const uint8_t RSP_UD[] = {0x68, 0x15, 0x15, 0x68, 0x08, 0x01, 0x72, 0x78, 0x56, 0x34, 0x12, 0x24, 0x40, 0x01,
+                                 0x07, 0x55, 0x00, 0x00, 0x00, 0x04, 0x13, 0xD2, 0x04, 0x00, 0x00, 0x3D, 0x16};
+
+static void mbus(void) {
+  causeway_mbus_frame f;
+  causeway_error err;
+  causeway_result r = causeway_mbus_decode(RSP_UD, sizeof RSP_UD, &f, &err);
+  CHECK(r == CAUSEWAY_OK);
+  if (r != CAUSEWAY_OK) {
+    fprintf(stderr, "  offset %zu expected %llx found %llx\n", err.offset, (unsigned long long)err.expected, (unsigned long long)err.found);
+    return;
+  }
+  CHECK(f.kind == 3 && f.c_field == 0x08 && f.ci == 0x72);
+  causeway_mbus_records it;
+  CHECK(causeway_mbus_records_init(&f, &it, &err) == CAUSEWAY_OK);
+  CHECK(it.header.has_identity && it.header.id == 0x12345678 && !strcmp((const char *)it.header.manufacturer_letters, "PAD"));
+  causeway_mbus_record rec;
+  causeway_point p;
+  CHECK(causeway_mbus_records_next(&it, &rec, &p, &err) == CAUSEWAY_OK);
+  CHECK(rec.kind == 0 && rec.dif == 0x04 && rec.vif_code == 0x13 && rec.storage == 0);
+  CHECK(p.value.kind == CAUSEWAY_VALUE_DECIMAL && p.value.mantissa == 1234 && p.value.exponent == -3);
+  CHECK(p.unit.len == 2 && !memcmp(p.unit.ptr, "m3", 2));
+  CHECK(!strcmp((const char *)p.device, "mbus:id=12345678,man=PAD,ver=1,med=water") && !strcmp((const char *)p.address, "rec:0"));
+  CHECK(causeway_mbus_records_next(&it, &rec, NULL, &err) == CAUSEWAY_END);
+  CHECK(causeway_mbus_records_next(&it, &rec, NULL, &err) == CAUSEWAY_END);
+
+  uint8_t buf[32];
+  size_t len;
+  CHECK(causeway_mbus_req_ud2(1, true, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 5 && buf[1] == 0x7B);
+  CHECK(causeway_mbus_select(0x1234FFFF, 0xFFFF, 0xFF, 0xFF, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 17);
+  CHECK(causeway_mbus_set_primary_address(0xFE, 1, buf, sizeof buf, &len) == CAUSEWAY_OK && buf[10] == 0x1E);
+}
+
+static void master(void) {
+  static alignas(16) uint8_t mem[256];
+  causeway_mbus_read_meter *m = NULL;
+  CHECK(causeway_mbus_read_meter_size() <= sizeof mem);
+  CHECK(causeway_mbus_read_meter_init_in(mem, sizeof mem, 1, 2, &m) == CAUSEWAY_OK);
+  uint8_t buf[32];
+  size_t len = 0;
+  causeway_mbus_event ev;
+  CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 5 && buf[1] == 0x40);
+  const uint8_t ack = 0xE5;
+  CHECK(causeway_mbus_read_meter_on_frame(m, &ack, 1, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_PENDING);
+  CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 5 && buf[1] == 0x7B);
+  CHECK(causeway_mbus_read_meter_on_frame(m, RSP_UD, sizeof RSP_UD, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_TELEGRAM);
+  CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 0);
+  CHECK(causeway_mbus_read_meter_on_timeout(m, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_DONE);
+
+  causeway_mbus_read_meter *h = causeway_mbus_read_meter_new(5, 1);
+  CHECK(causeway_mbus_read_meter_transmit(h, buf, sizeof buf, &len) == CAUSEWAY_OK);
+  CHECK(causeway_mbus_read_meter_on_timeout(h, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_FAILED);
+  causeway_mbus_read_meter_free(h);
+  CHECK(causeway_mbus_read_meter_on_timeout(NULL, &ev) == CAUSEWAY_NULL_ARGUMENT);
+}
+
+int main(void) {
+  CHECK(causeway_version() >= 100);
+  null_and_short_buffers();
+  modbus_points();
+  streams();
+  mbus();
+  master();
+  printf("%u passed, %u failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
