@@ -139,6 +139,12 @@ impl<'o> Writer<'o> {
         Writer { out, pos: 0, layer }
     }
 
+    /// A writer continuing at `pos` (bytes before it are kept).
+    pub fn resume(out: &'o mut [u8], layer: Layer, pos: usize) -> Self {
+        let pos = pos.min(out.len());
+        Writer { out, pos, layer }
+    }
+
     /// Bytes written so far.
     pub const fn pos(&self) -> usize {
         self.pos

@@ -174,6 +174,11 @@ typedef enum {
 typedef struct causeway_mbus_read_meter causeway_mbus_read_meter;
 #endif
 
+#if defined(CAUSEWAY_MBUS)
+// Secondary-address scanning (opaque; see `causeway_mbus_scan_*`).
+typedef struct causeway_mbus_scan causeway_mbus_scan;
+#endif
+
 // A stream deframer (opaque).
 typedef struct causeway_stream causeway_stream;
 
@@ -435,6 +440,39 @@ typedef struct {
 } causeway_modbus_pdu;
 #endif
 
+#if defined(CAUSEWAY_MODBUS)
+// Where and how one value sits in a register image (a register-map field).
+typedef struct {
+  // 0 coil, 1 discrete input, 2 input register, 3 holding register.
+  uint8_t table;
+  // First address (0-based).
+  uint16_t address;
+  // 0 bool, 1 i8, 2 u8, 3 i16, 4 u16, 5 i32, 6 u32, 7 i64, 8 u64, 9 f32, 10 f64, 12 string,
+  // 13 bytes, 14 bits.
+  uint8_t data_type;
+  // 0 ABCD, 1 CDAB, 2 BADC, 3 DCBA.
+  uint8_t byte_order;
+  // Registers of a string or bytes field.
+  uint16_t length;
+  // First bit of a bool or bits field.
+  uint8_t bit;
+  // Width of a bits field (0: the whole register).
+  uint8_t bits;
+  // Whether `scale_mantissa × 10^scale_exponent` multiplies the raw value.
+  bool has_scale;
+  // Scale mantissa.
+  int64_t scale_mantissa;
+  // Scale power of ten.
+  int16_t scale_exponent;
+  // Whether `offset_mantissa × 10^offset_exponent` is added after scaling.
+  bool has_offset;
+  // Offset mantissa.
+  int64_t offset_mantissa;
+  // Offset power of ten.
+  int16_t offset_exponent;
+} causeway_modbus_field;
+#endif
+
 // An item a stream hands out; `bytes` is valid until the next call on the stream.
 typedef struct {
   // A complete, checked frame (else skipped garbage).
@@ -623,6 +661,98 @@ causeway_result causeway_mbus_read_meter_on_timeout(causeway_mbus_read_meter *m,
                                                     causeway_mbus_event *out);
 #endif
 
+#if defined(CAUSEWAY_MBUS)
+// Starts an RSP_UD telegram (CI 72) in `buf`: header with identity `id` (BCD), `manufacturer`,
+// `version`, `medium`, `access_number`, `status`. `*len` receives the bytes written so far;
+// pass it to [`causeway_mbus_rsp_ud_number`] and [`causeway_mbus_rsp_ud_finish`].
+//
+// # Safety
+// `buf` writable for `cap`; `len` valid.
+causeway_result causeway_mbus_rsp_ud_begin(uint8_t *buf,
+                                           size_t cap,
+                                           uint8_t address,
+                                           uint32_t id,
+                                           uint16_t manufacturer,
+                                           uint8_t version,
+                                           uint8_t medium,
+                                           uint8_t access_number,
+                                           uint8_t status,
+                                           size_t *len);
+#endif
+
+#if defined(CAUSEWAY_MBUS)
+// Appends a numeric record to the telegram in `buf` (`*len` bytes so far, updated): VIF bytes
+// `vib` (VIF and VIFEs, or `FB`/`FD` and the true VIF), function 0–3, storage, tariff, subunit,
+// DIF data field (`0x1`–`0x4`, `0x6`, `0x7` integers; `0x9`–`0xC`, `0xE` BCD) and value.
+//
+// # Safety
+// `buf` writable for `cap` and holding the telegram begun there; `vib` readable for `vib_len`;
+// `len` valid.
+causeway_result causeway_mbus_rsp_ud_number(uint8_t *buf,
+                                            size_t cap,
+                                            size_t *len,
+                                            const uint8_t *vib,
+                                            size_t vib_len,
+                                            uint8_t function,
+                                            uint64_t storage,
+                                            uint32_t tariff,
+                                            uint32_t subunit,
+                                            uint8_t data_field,
+                                            int64_t value);
+#endif
+
+#if defined(CAUSEWAY_MBUS)
+// Finishes the telegram in `buf` (`*len` bytes so far): length fields, checksum, stop byte.
+// `*len` receives the frame length.
+//
+// # Safety
+// As [`causeway_mbus_rsp_ud_number`].
+causeway_result causeway_mbus_rsp_ud_finish(uint8_t *buf, size_t cap, size_t *len);
+#endif
+
+#if defined(CAUSEWAY_MBUS)
+// Bytes [`causeway_mbus_scan_init_in`] needs (16-byte aligned).
+size_t causeway_mbus_scan_size(void);
+#endif
+
+#if defined(CAUSEWAY_MBUS)
+// Starts a scan of all secondary addresses in caller memory (no heap, nothing to free).
+//
+// # Safety
+// `mem` writable for `mem_len` and unused elsewhere while the scan lives; `out` valid.
+causeway_result causeway_mbus_scan_init_in(void *mem,
+                                           size_t mem_len,
+                                           uint8_t max_tries,
+                                           causeway_mbus_scan **out);
+#endif
+
+#if defined(CAUSEWAY_MBUS)
+// Writes the frame to send now (a selection or a REQ_UD2 to address 253); `*out_len` is 0 when
+// the scan is over.
+//
+// # Safety
+// `s` valid; `buf` writable for `cap`; `out_len` valid.
+causeway_result causeway_mbus_scan_transmit(causeway_mbus_scan *s,
+                                            uint8_t *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+#endif
+
+#if defined(CAUSEWAY_MBUS)
+// Reports what happened on the line: `what` is 0 a frame (`frame`, `len`), 1 silence
+// (timeout), 2 garbage (a collision). `*event` is `CAUSEWAY_MBUS_TELEGRAM` when a meter was
+// found (its identification number, BCD, in `*found`), `CAUSEWAY_MBUS_DONE` at the end.
+//
+// # Safety
+// `s` valid; `frame` readable for `len`; `event` valid; `found` valid or NULL.
+causeway_result causeway_mbus_scan_on(causeway_mbus_scan *s,
+                                      uint32_t what,
+                                      const uint8_t *frame,
+                                      size_t len,
+                                      causeway_mbus_event *event,
+                                      uint32_t *found);
+#endif
+
 #if defined(CAUSEWAY_MODBUS)
 // Decodes a Modbus TCP ADU (MBAP header, length check).
 //
@@ -778,6 +908,35 @@ causeway_result causeway_modbus_points(uint8_t unit_id,
                                        causeway_point_callback cb,
                                        void *user,
                                        causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_MODBUS)
+// Builds a write request PDU: FC 5 (`values[0]` non-zero = on), FC 6 (`values[0]`), FC 15
+// (`count` coils, each `values[i]` non-zero = on) or FC 16 (`count` registers).
+//
+// # Safety
+// `values` readable for `count` u16s; `buf` writable for `cap`; `out_len` valid.
+causeway_result causeway_modbus_write_request(uint8_t function_code,
+                                              uint16_t address,
+                                              const uint16_t *values,
+                                              size_t count,
+                                              uint8_t *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+#endif
+
+#if defined(CAUSEWAY_MODBUS)
+// Decodes `field` from register bytes `regs` (big-endian pairs, as in a read response) whose
+// first register is at address `start`.
+//
+// # Safety
+// `field` valid; `regs` readable for `len`; `out` valid; `err` valid or NULL.
+causeway_result causeway_modbus_field_decode(const causeway_modbus_field *field,
+                                             uint16_t start,
+                                             const uint8_t *regs,
+                                             size_t len,
+                                             causeway_value *out,
+                                             causeway_error *err);
 #endif
 
 // Bytes of memory [`causeway_stream_init_in`] needs for the stream object (16-byte aligned).

@@ -683,3 +683,235 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_on_timeout(
         CAUSEWAY_OK
     })
 }
+
+/// Starts an RSP_UD telegram (CI 72) in `buf`: header with identity `id` (BCD), `manufacturer`,
+/// `version`, `medium`, `access_number`, `status`. `*len` receives the bytes written so far;
+/// pass it to [`causeway_mbus_rsp_ud_number`] and [`causeway_mbus_rsp_ud_finish`].
+///
+/// # Safety
+/// `buf` writable for `cap`; `len` valid.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_mbus_rsp_ud_begin(
+    buf: *mut u8,
+    cap: usize,
+    address: u8,
+    id: u32,
+    manufacturer: u16,
+    version: u8,
+    medium: u8,
+    access_number: u8,
+    status: u8,
+    len: *mut usize,
+) -> causeway_result {
+    let identity = app::Identity {
+        id,
+        manufacturer: Manufacturer(manufacturer),
+        version,
+        medium: Medium(medium),
+    };
+    emit(
+        [].as_ptr(),
+        0,
+        buf,
+        cap,
+        len,
+        core::ptr::null_mut(),
+        |_, b| encode::RspUd::new(b, address, identity, access_number, status).map(|r| r.len()),
+    )
+}
+
+/// Appends a numeric record to the telegram in `buf` (`*len` bytes so far, updated): VIF bytes
+/// `vib` (VIF and VIFEs, or `FB`/`FD` and the true VIF), function 0–3, storage, tariff, subunit,
+/// DIF data field (`0x1`–`0x4`, `0x6`, `0x7` integers; `0x9`–`0xC`, `0xE` BCD) and value.
+///
+/// # Safety
+/// `buf` writable for `cap` and holding the telegram begun there; `vib` readable for `vib_len`;
+/// `len` valid.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_mbus_rsp_ud_number(
+    buf: *mut u8,
+    cap: usize,
+    len: *mut usize,
+    vib: *const u8,
+    vib_len: usize,
+    function: u8,
+    storage: u64,
+    tariff: u32,
+    subunit: u32,
+    data_field: u8,
+    value: i64,
+) -> causeway_result {
+    let function = match function {
+        0 => causeway_core::Function::Instantaneous,
+        1 => causeway_core::Function::Maximum,
+        2 => causeway_core::Function::Minimum,
+        3 => causeway_core::Function::Error,
+        _ => return CAUSEWAY_BAD_ARGUMENT,
+    };
+    // SAFETY: `len` is checked by `emit` before it is written; read it first here.
+    let Some(&start) = (unsafe { len.as_ref() }) else {
+        return CAUSEWAY_NULL_ARGUMENT;
+    };
+    emit(
+        vib,
+        vib_len,
+        buf,
+        cap,
+        len,
+        core::ptr::null_mut(),
+        |vib, b| {
+            let mut r = encode::RspUd::resume(b, start);
+            r.number(vib, function, storage, tariff, subunit, data_field, value)?;
+            Ok(r.len())
+        },
+    )
+}
+
+/// Finishes the telegram in `buf` (`*len` bytes so far): length fields, checksum, stop byte.
+/// `*len` receives the frame length.
+///
+/// # Safety
+/// As [`causeway_mbus_rsp_ud_number`].
+#[no_mangle]
+pub unsafe extern "C" fn causeway_mbus_rsp_ud_finish(
+    buf: *mut u8,
+    cap: usize,
+    len: *mut usize,
+) -> causeway_result {
+    // SAFETY: read before `emit` writes it.
+    let Some(&start) = (unsafe { len.as_ref() }) else {
+        return CAUSEWAY_NULL_ARGUMENT;
+    };
+    emit(
+        [].as_ptr(),
+        0,
+        buf,
+        cap,
+        len,
+        core::ptr::null_mut(),
+        |_, b| encode::RspUd::resume(b, start).finish(),
+    )
+}
+
+/// Secondary-address scanning (opaque; see `causeway_mbus_scan_*`).
+#[derive(Debug)]
+pub struct causeway_mbus_scan {
+    inner: causeway_codecs::mbus::master::Scan,
+}
+
+fn scan_event(e: Event, found: *mut u32) -> causeway_mbus_event {
+    if let Event::Found(id) = e {
+        if !found.is_null() {
+            // SAFETY: the caller passes a valid u32 or NULL.
+            unsafe { found.write(id.id) };
+        }
+        return causeway_mbus_event::CAUSEWAY_MBUS_TELEGRAM;
+    }
+    event(e)
+}
+
+/// Bytes [`causeway_mbus_scan_init_in`] needs (16-byte aligned).
+#[no_mangle]
+pub extern "C" fn causeway_mbus_scan_size() -> usize {
+    storage_size::<causeway_mbus_scan>()
+}
+
+/// Starts a scan of all secondary addresses in caller memory (no heap, nothing to free).
+///
+/// # Safety
+/// `mem` writable for `mem_len` and unused elsewhere while the scan lives; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_mbus_scan_init_in(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    max_tries: u8,
+    out: *mut *mut causeway_mbus_scan,
+) -> causeway_result {
+    guard(|| {
+        if out.is_null() {
+            return CAUSEWAY_NULL_ARGUMENT;
+        }
+        // SAFETY: `place` checks size and alignment of the caller's memory.
+        match unsafe {
+            place(
+                mem,
+                mem_len,
+                causeway_mbus_scan {
+                    inner: causeway_codecs::mbus::master::Scan::new(max_tries),
+                },
+            )
+        } {
+            Ok(p) => {
+                // SAFETY: checked non-NULL.
+                unsafe { out.write(p) };
+                CAUSEWAY_OK
+            }
+            Err(code) => code,
+        }
+    })
+}
+
+/// Writes the frame to send now (a selection or a REQ_UD2 to address 253); `*out_len` is 0 when
+/// the scan is over.
+///
+/// # Safety
+/// `s` valid; `buf` writable for `cap`; `out_len` valid.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_mbus_scan_transmit(
+    s: *mut causeway_mbus_scan,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> causeway_result {
+    // SAFETY: the caller passes a live scan.
+    let Some(s) = (unsafe { s.as_mut() }) else {
+        return CAUSEWAY_NULL_ARGUMENT;
+    };
+    emit(
+        [].as_ptr(),
+        0,
+        buf,
+        cap,
+        out_len,
+        core::ptr::null_mut(),
+        |_, b| s.inner.transmit(b).map(|n| n.unwrap_or(0)),
+    )
+}
+
+/// Reports what happened on the line: `what` is 0 a frame (`frame`, `len`), 1 silence
+/// (timeout), 2 garbage (a collision). `*event` is `CAUSEWAY_MBUS_TELEGRAM` when a meter was
+/// found (its identification number, BCD, in `*found`), `CAUSEWAY_MBUS_DONE` at the end.
+///
+/// # Safety
+/// `s` valid; `frame` readable for `len`; `event` valid; `found` valid or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_mbus_scan_on(
+    s: *mut causeway_mbus_scan,
+    what: u32,
+    frame: *const u8,
+    len: usize,
+    event: *mut causeway_mbus_event,
+    found: *mut u32,
+) -> causeway_result {
+    guard(|| {
+        // SAFETY: the caller passes a live scan.
+        let Some(s) = (unsafe { s.as_mut() }) else {
+            return CAUSEWAY_NULL_ARGUMENT;
+        };
+        if event.is_null() {
+            return CAUSEWAY_NULL_ARGUMENT;
+        }
+        let e = match what {
+            0 => match unsafe { input(frame, len) } {
+                Some(bytes) => s.inner.on_frame(bytes),
+                None => return CAUSEWAY_NULL_ARGUMENT,
+            },
+            1 => s.inner.on_timeout(),
+            2 => s.inner.on_garbage(),
+            _ => return CAUSEWAY_BAD_ARGUMENT,
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { event.write(scan_event(e, found)) };
+        CAUSEWAY_OK
+    })
+}

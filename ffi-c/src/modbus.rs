@@ -633,3 +633,160 @@ pub unsafe extern "C" fn causeway_modbus_points(
         CAUSEWAY_OK
     })
 }
+
+/// Builds a write request PDU: FC 5 (`values[0]` non-zero = on), FC 6 (`values[0]`), FC 15
+/// (`count` coils, each `values[i]` non-zero = on) or FC 16 (`count` registers).
+///
+/// # Safety
+/// `values` readable for `count` u16s; `buf` writable for `cap`; `out_len` valid.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_modbus_write_request(
+    function_code: u8,
+    address: u16,
+    values: *const u16,
+    count: usize,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> causeway_result {
+    guard(|| {
+        if values.is_null() && count > 0 {
+            return CAUSEWAY_NULL_ARGUMENT;
+        }
+        // SAFETY: the caller promises `count` readable values.
+        let value = |i: usize| unsafe { values.add(i).read_unaligned() };
+        let mut wire = [0u8; 250];
+        let req = match (function_code, count) {
+            (5, 1) => Request::WriteSingleCoil {
+                address,
+                value: value(0) != 0,
+            },
+            (6, 1) => Request::WriteSingleRegister {
+                address,
+                value: value(0),
+            },
+            (15, 1..=1968) => {
+                let Ok(n) = causeway_codecs::modbus::pdu::pack_bits(
+                    (0..count).map(|i| value(i) != 0),
+                    &mut wire,
+                ) else {
+                    return CAUSEWAY_BAD_ARGUMENT;
+                };
+                match Bits::new(wire.get(..n).unwrap_or(&[]), count) {
+                    Some(coils) => Request::WriteMultipleCoils { address, coils },
+                    None => return CAUSEWAY_BAD_ARGUMENT,
+                }
+            }
+            (16, 1..=123) => {
+                for i in 0..count {
+                    if let Some(dst) = wire.get_mut(i * 2..i * 2 + 2) {
+                        dst.copy_from_slice(&value(i).to_be_bytes());
+                    }
+                }
+                match Registers::new(wire.get(..count * 2).unwrap_or(&[])) {
+                    Some(values) => Request::WriteMultipleRegisters { address, values },
+                    None => return CAUSEWAY_BAD_ARGUMENT,
+                }
+            }
+            _ => return CAUSEWAY_BAD_ARGUMENT,
+        };
+        emit(
+            [].as_ptr(),
+            0,
+            buf,
+            cap,
+            out_len,
+            core::ptr::null_mut(),
+            |_, b| req.emit(b),
+        )
+    })
+}
+
+/// Where and how one value sits in a register image (a register-map field).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct causeway_modbus_field {
+    /// 0 coil, 1 discrete input, 2 input register, 3 holding register.
+    pub table: u8,
+    /// First address (0-based).
+    pub address: u16,
+    /// 0 bool, 1 i8, 2 u8, 3 i16, 4 u16, 5 i32, 6 u32, 7 i64, 8 u64, 9 f32, 10 f64, 12 string,
+    /// 13 bytes, 14 bits.
+    pub data_type: u8,
+    /// 0 ABCD, 1 CDAB, 2 BADC, 3 DCBA.
+    pub byte_order: u8,
+    /// Registers of a string or bytes field.
+    pub length: u16,
+    /// First bit of a bool or bits field.
+    pub bit: u8,
+    /// Width of a bits field (0: the whole register).
+    pub bits: u8,
+    /// Whether `scale_mantissa × 10^scale_exponent` multiplies the raw value.
+    pub has_scale: bool,
+    /// Scale mantissa.
+    pub scale_mantissa: i64,
+    /// Scale power of ten.
+    pub scale_exponent: i16,
+    /// Whether `offset_mantissa × 10^offset_exponent` is added after scaling.
+    pub has_offset: bool,
+    /// Offset mantissa.
+    pub offset_mantissa: i64,
+    /// Offset power of ten.
+    pub offset_exponent: i16,
+}
+
+/// Decodes `field` from register bytes `regs` (big-endian pairs, as in a read response) whose
+/// first register is at address `start`.
+///
+/// # Safety
+/// `field` valid; `regs` readable for `len`; `out` valid; `err` valid or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_modbus_field_decode(
+    field: *const causeway_modbus_field,
+    start: u16,
+    regs: *const u8,
+    len: usize,
+    out: *mut crate::point::causeway_value,
+    err: *mut causeway_error,
+) -> causeway_result {
+    use causeway_core::{ByteOrder, DataType, Decimal, ModbusTable};
+    guard(|| {
+        // SAFETY: the caller passes a valid field and its registers.
+        let (Some(f), Some(bytes)) = (unsafe { field.as_ref() }, unsafe { input(regs, len) })
+        else {
+            return CAUSEWAY_NULL_ARGUMENT;
+        };
+        if out.is_null() {
+            return CAUSEWAY_NULL_ARGUMENT;
+        }
+        let (Some(&table), Some(&data_type), Some(&byte_order)) = (
+            ModbusTable::ALL.get(usize::from(f.table)),
+            DataType::ALL.get(usize::from(f.data_type)),
+            ByteOrder::ALL.get(usize::from(f.byte_order)),
+        ) else {
+            return CAUSEWAY_BAD_ARGUMENT;
+        };
+        let Some(view) = Registers::new(bytes) else {
+            return CAUSEWAY_BAD_ARGUMENT;
+        };
+        let mut field = causeway_codecs::modbus::map::Field::new(table, f.address, data_type);
+        field.byte_order = byte_order;
+        field.length = f.length;
+        field.bit = f.bit;
+        field.bits = f.bits;
+        field.scale = f
+            .has_scale
+            .then(|| Decimal::new(f.scale_mantissa, f.scale_exponent));
+        field.offset = f
+            .has_offset
+            .then(|| Decimal::new(f.offset_mantissa, f.offset_exponent));
+        match field.decode(start, view) {
+            Ok(v) => {
+                // SAFETY: checked non-NULL.
+                unsafe { out.write(crate::point::value(&v)) };
+                CAUSEWAY_OK
+            }
+            Err(e) => fail(err, &e),
+        }
+    })
+}

@@ -199,6 +199,57 @@ static void master(void) {
   CHECK(causeway_mbus_read_meter_on_timeout(NULL, &ev) == CAUSEWAY_NULL_ARGUMENT);
 }
 
+static void builders_and_fields(void) {
+  /* RSP_UD built in C decodes back to the same value. */
+  uint8_t t[64];
+  size_t len = 0;
+  const uint8_t vif_litres = 0x13;
+  CHECK(causeway_mbus_rsp_ud_begin(t, sizeof t, 1, 0x12345678, 0x4024, 1, 7, 0x55, 0, &len) == CAUSEWAY_OK && len == 19);
+  CHECK(causeway_mbus_rsp_ud_number(t, sizeof t, &len, &vif_litres, 1, 0, 0, 0, 0, 0x4, 1234) == CAUSEWAY_OK && len == 25);
+  CHECK(causeway_mbus_rsp_ud_number(t, sizeof t, &len, &vif_litres, 1, 9, 0, 0, 0, 0x4, 1) == CAUSEWAY_BAD_ARGUMENT);
+  CHECK(causeway_mbus_rsp_ud_finish(t, sizeof t, &len) == CAUSEWAY_OK && len == sizeof RSP_UD);
+  CHECK(!memcmp(t, RSP_UD, sizeof RSP_UD));
+  size_t small = 0;
+  CHECK(causeway_mbus_rsp_ud_begin(t, 10, 1, 0x12345678, 0x4024, 1, 7, 0x55, 0, &small) == CAUSEWAY_BUFFER_TOO_SMALL);
+
+  /* A scan of a bus with one meter: the wildcard selection gets an ACK, the read its RSP_UD. */
+  static alignas(16) uint8_t mem[256];
+  causeway_mbus_scan *scan = NULL;
+  CHECK(causeway_mbus_scan_init_in(mem, sizeof mem, 1, &scan) == CAUSEWAY_OK);
+  uint8_t buf[32];
+  causeway_mbus_event ev;
+  uint32_t found = 0;
+  CHECK(causeway_mbus_scan_transmit(scan, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 17 && buf[6] == 0x52);
+  const uint8_t ack = 0xE5;
+  CHECK(causeway_mbus_scan_on(scan, 0, &ack, 1, &ev, &found) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_PENDING);
+  CHECK(causeway_mbus_scan_transmit(scan, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 5 && buf[2] == 0xFD);
+  CHECK(causeway_mbus_scan_on(scan, 0, RSP_UD, sizeof RSP_UD, &ev, &found) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_TELEGRAM);
+  CHECK(found == 0x12345678);
+  CHECK(causeway_mbus_scan_transmit(scan, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 0);
+  CHECK(causeway_mbus_scan_on(scan, 7, NULL, 0, &ev, NULL) == CAUSEWAY_BAD_ARGUMENT);
+
+  /* Modbus write builders (Application Protocol §6.6, §6.12 examples). */
+  const uint16_t three = 3, regs[] = {0x000A, 0x0102};
+  CHECK(causeway_modbus_write_request(6, 1, &three, 1, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 5);
+  CHECK(!memcmp(buf, "\x06\x00\x01\x00\x03", 5));
+  CHECK(causeway_modbus_write_request(16, 1, regs, 2, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 10);
+  CHECK(!memcmp(buf, "\x10\x00\x01\x00\x02\x04\x00\x0A\x01\x02", 10));
+  CHECK(causeway_modbus_write_request(16, 1, regs, 0, buf, sizeof buf, &len) == CAUSEWAY_BAD_ARGUMENT);
+
+  /* libmodbus's 123456.0 in CDAB order (registers 0x2000 0x47F1), and a scaled i16. */
+  const uint8_t cdab[] = {0x20, 0x00, 0x47, 0xF1};
+  causeway_modbus_field f = {.table = 3, .address = 0, .data_type = 9, .byte_order = 1};
+  causeway_value v;
+  CHECK(causeway_modbus_field_decode(&f, 0, cdab, sizeof cdab, &v, NULL) == CAUSEWAY_OK);
+  CHECK(v.kind == CAUSEWAY_VALUE_FLOAT && v.real == 123456.0);
+  const uint8_t temp[] = {0x00, 0xD7};
+  causeway_modbus_field t16 = {.table = 2, .address = 3, .data_type = 3, .has_scale = true, .scale_mantissa = 1, .scale_exponent = -1};
+  CHECK(causeway_modbus_field_decode(&t16, 3, temp, sizeof temp, &v, NULL) == CAUSEWAY_OK);
+  CHECK(v.kind == CAUSEWAY_VALUE_DECIMAL && v.mantissa == 215 && v.exponent == -1);
+  t16.data_type = 99;
+  CHECK(causeway_modbus_field_decode(&t16, 3, temp, sizeof temp, &v, NULL) == CAUSEWAY_BAD_ARGUMENT);
+}
+
 int main(void) {
   CHECK(causeway_version() >= 100);
   null_and_short_buffers();
@@ -206,6 +257,7 @@ int main(void) {
   streams();
   mbus();
   master();
+  builders_and_fields();
   printf("%u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;
 }

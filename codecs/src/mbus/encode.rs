@@ -183,6 +183,24 @@ impl<'o> RspUd<'o> {
         Ok(RspUd { w })
     }
 
+    /// Continues a telegram started with [`RspUd::new`] whose first `len` bytes are in `out`
+    /// (for callers that cannot keep the builder between calls, such as C).
+    pub fn resume(out: &'o mut [u8], len: usize) -> Self {
+        RspUd {
+            w: Writer::resume(out, L, len),
+        }
+    }
+
+    /// Bytes written so far (before [`RspUd::finish`]).
+    pub fn len(&self) -> usize {
+        self.w.pos()
+    }
+
+    /// Whether nothing has been written (never true after [`RspUd::new`]).
+    pub fn is_empty(&self) -> bool {
+        self.w.pos() == 0
+    }
+
     /// Appends a record as given (any DIF, VIF, plain text, LVAR, data).
     pub fn record(&mut self, record: &Record<'_>) -> Result<&mut Self> {
         record.emit(&mut self.w)?;
