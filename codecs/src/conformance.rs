@@ -17,8 +17,9 @@
 //! `value` within `tolerance` after converting the decoded value into the expected `unit` (for
 //! values taken from another decoder that prints rounded numbers in its own units);
 //! `"compare": "datetime"` compares calendar fields. `expect.points`, when given, must have exactly as many entries
-//! as the decoder produced. A valid case is also re-encoded and must give back the same bytes,
-//! unless it sets `"reencode": false` (non-canonical input such as lower-case Modbus ASCII hex).
+//! as the decoder produced. A valid case is also re-encoded from its decoded JSON `frame` and must
+//! give back the same bytes, unless it sets `"reencode": false` (non-canonical input such as
+//! lower-case Modbus ASCII hex).
 
 use std::path::{Path, PathBuf};
 use std::string::{String, ToString};
@@ -221,12 +222,14 @@ pub fn check_with(codecs: &[Codec], v: &Vector) -> Result<(), String> {
                 .map_err(|m| format!("points{m}"))?;
             }
             if v.reencode {
-                let again =
-                    (codec.reencode)(role, &bytes).map_err(|e| format!("re-encode: {e}"))?;
+                let frame = actual.get("frame").unwrap_or(&Json::Null);
+                let mut out = std::vec![0u8; 4096];
+                let n = (codec.encode)(frame, &mut out).map_err(|e| format!("re-encode: {e}"))?;
+                let again = out.get(..n).unwrap_or(&[]);
                 if again != bytes {
                     return Err(format!(
                         "re-encode differs: {} instead of {}",
-                        crate::registry::hex(&again),
+                        crate::registry::hex(again),
                         crate::registry::hex(&bytes)
                     ));
                 }
@@ -262,14 +265,19 @@ mod tests {
             _ => Err(Error::truncated(Layer::Deframer, 0, 1, b.len())),
         }
     }
-    fn toy_reencode(r: Option<Role>, b: &[u8]) -> Result<Vec<u8>, Error> {
-        toy_decode(r, b).map(|_| std::vec![0])
+    /// Always writes the byte 0, so only frame 00 re-encodes to itself.
+    fn toy_encode(_: &Json, out: &mut [u8]) -> Result<usize, Error> {
+        let first = out
+            .first_mut()
+            .ok_or(Error::truncated(Layer::Deframer, 0, 1, 0))?;
+        *first = 0;
+        Ok(1)
     }
     const TOY: &[Codec] = &[Codec {
         name: "toy",
         needs_role: false,
         decode: toy_decode,
-        reencode: toy_reencode,
+        encode: toy_encode,
     }];
 
     fn case(json: Json) -> Vector {

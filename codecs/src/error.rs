@@ -153,6 +153,14 @@ pub enum ErrorKind {
     /// Message authentication failed (wrong key or tampered frame).
     #[error("authentication failed: MIC does not verify")]
     Authentication,
+    /// A field of the JSON form given to an encoder is missing or has the wrong type or range.
+    #[error("bad field {field}: expected {expected}")]
+    Field {
+        /// The key.
+        field: &'static str,
+        /// What the encoder accepts there.
+        expected: &'static str,
+    },
 }
 
 impl ErrorKind {
@@ -168,6 +176,7 @@ impl ErrorKind {
             ErrorKind::Capacity { .. } => "capacity",
             ErrorKind::Conflict { .. } => "conflict",
             ErrorKind::Authentication => "authentication",
+            ErrorKind::Field { .. } => "field",
         }
     }
 }

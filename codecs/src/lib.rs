@@ -34,6 +34,8 @@ pub mod conformance;
 pub mod cursor;
 pub mod error;
 pub mod ethernet;
+#[cfg(feature = "alloc")]
+pub mod fields;
 #[cfg(feature = "mbus")]
 pub mod mbus;
 #[cfg(feature = "modbus")]

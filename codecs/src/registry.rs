@@ -37,8 +37,9 @@ impl Serialize for Decoded<'_> {
 
 /// Decodes one frame of a protocol into its JSON-ready form.
 pub type DecodeFn = for<'a> fn(Option<Role>, &'a [u8]) -> Result<Decoded<'a>, Error>;
-/// Decodes then re-encodes one frame.
-pub type ReencodeFn = fn(Option<Role>, &[u8]) -> Result<Vec<u8>, Error>;
+/// Builds one frame from its JSON form (the `frame` object of a decode result) into `out`,
+/// returning its length. Derived fields (checksums, lengths, byte counts, names) are computed.
+pub type EncodeFn = fn(&Json, &mut [u8]) -> Result<usize, Error>;
 
 /// A protocol's entry in the registry.
 #[derive(Clone, Copy, Debug)]
@@ -49,8 +50,8 @@ pub struct Codec {
     pub needs_role: bool,
     /// Decodes one frame.
     pub decode: DecodeFn,
-    /// Decodes then re-encodes one frame (for `emit(parse(b)) == b` checks).
-    pub reencode: ReencodeFn,
+    /// Builds a frame from its JSON form.
+    pub encode: EncodeFn,
 }
 
 /// Every codec compiled into this build.
@@ -106,7 +107,8 @@ pub fn lookup(name: &str, role: Option<Role>) -> Result<&'static Codec, UsageErr
     Ok(codec)
 }
 
-/// The JSON form of an error: `{"layer", "offset", "kind", "message", "expected"?, "found"?}`.
+/// The JSON form of an error: `{"layer", "offset", "kind", "message", "field"?, "expected"?,
+/// "found"?}`.
 pub fn error_json(e: &Error) -> Json {
     let mut obj = json!({
         "layer": e.layer.name(),
@@ -126,9 +128,16 @@ pub fn error_json(e: &Error) -> Json {
         ErrorKind::Oversize { limit, found } => (json!(limit), json!(found)),
         ErrorKind::Capacity { needed, capacity } => (json!(needed), json!(capacity)),
         ErrorKind::Unsupported { found, .. } => (Json::Null, json!(found)),
+        ErrorKind::Field { expected, .. } => (json!(expected), Json::Null),
         _ => (Json::Null, Json::Null),
     };
     if let Some(map) = obj.as_object_mut() {
+        if let ErrorKind::Invalid { field, .. }
+        | ErrorKind::Length { field, .. }
+        | ErrorKind::Field { field, .. } = e.kind
+        {
+            map.insert("field".into(), json!(field));
+        }
         if !expected.is_null() {
             map.insert("expected".into(), expected);
         }

@@ -82,15 +82,22 @@ fn record() -> impl Strategy<Value = (Vec<u8>, Function, u64, u32, u32, u8, i64)
         })
 }
 
+/// Decodes `frame` to its JSON form and encodes that back.
+fn through_json(frame: &[u8]) -> Option<Vec<u8>> {
+    let codec = find("mbus").unwrap();
+    let decoded = (codec.decode)(None, frame).ok()?;
+    let mut out = [0u8; 261];
+    let n = (codec.encode)(&decoded.frame, &mut out).expect("a decoded frame encodes");
+    Some(out[..n].to_vec())
+}
+
 proptest! {
     #[test]
     fn link_frames_round_trip(frame in link_frame()) {
         prop_assert!(Frame::new_checked(&frame[..]).is_ok());
-        let codec = find("mbus").unwrap();
-        // Whatever decodes re-encodes byte for byte; what does not decode does not re-encode.
-        match (codec.decode)(None, &frame) {
-            Ok(_) => prop_assert_eq!((codec.reencode)(None, &frame).unwrap(), frame),
-            Err(_) => prop_assert!((codec.reencode)(None, &frame).is_err()),
+        // Whatever decodes re-encodes from its JSON form byte for byte.
+        if let Some(again) = through_json(&frame) {
+            prop_assert_eq!(again, frame);
         }
     }
 
@@ -138,7 +145,6 @@ proptest! {
             prop_assert_eq!(r.vif, vib[0]);
             prop_assert_eq!(r.value(false), DataValue::Int(*v));
         }
-        prop_assert_eq!((find("mbus").unwrap().reencode)(None, &buf[..n]).unwrap(), &buf[..n]);
-        prop_assert!((find("mbus").unwrap().decode)(None, &buf[..n]).is_ok());
+        prop_assert_eq!(through_json(&buf[..n]).unwrap(), &buf[..n]);
     }
 }

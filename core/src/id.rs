@@ -98,6 +98,17 @@ impl Medium {
     pub fn name(self) -> Option<&'static str> {
         MEDIA.iter().find(|(c, _)| *c == self.0).map(|(_, n)| *n)
     }
+
+    /// The medium [`Display`](fmt::Display) writes as `text`: a snake_case name or `0xNN`.
+    pub fn from_name(text: &str) -> Option<Self> {
+        let named = MEDIA.iter().find(|(_, n)| *n == text).map(|(c, _)| *c);
+        let hex = || {
+            text.strip_prefix("0x")
+                .filter(|h| h.len() == 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        named.or_else(hex).map(Medium)
+    }
 }
 
 impl fmt::Display for Medium {
@@ -455,16 +466,10 @@ fn parse_device(c: &mut Cursor<'_>) -> Result<Device, IdError> {
                 }
                 "ver" => ver = Some(c.number(STOPS, "a version 0-255")?),
                 "med" => {
-                    let tok = c.token(STOPS);
-                    let named = MEDIA.iter().find(|(_, n)| *n == tok).map(|(c, _)| *c);
-                    let hex = tok
-                        .strip_prefix("0x")
-                        .filter(|h| h.len() == 2)
-                        .and_then(|h| u8::from_str_radix(h, 16).ok());
-                    med = Some(Medium(named.or(hex).ok_or(IdError {
+                    med = Some(Medium::from_name(c.token(STOPS)).ok_or(IdError {
                         position: at,
                         expected: "a medium name or 0xNN",
-                    })?));
+                    })?);
                 }
                 _ => return Err(UNKNOWN_KEY),
             }

@@ -1,6 +1,7 @@
 //! Every codec in the registry (each Modbus framing in both directions, M-Bus) on arbitrary
-//! bytes: no panic, and whatever decodes re-encodes to the same bytes (Modbus ASCII aside, whose
-//! hex digits may be lower case) or fails cleanly.
+//! bytes: no panic; whatever decodes re-encodes from its JSON form, and the result decodes to the
+//! same fields. Byte for byte the same frame comes back except where the JSON form canonicalises:
+//! Modbus ASCII hex case, and the padding bits of a FC 15 request (with the checksum they change).
 #![no_main]
 use causeway_codecs::registry::codecs;
 use causeway_codecs::Role;
@@ -12,11 +13,19 @@ fuzz_target!(|data: &[u8]| {
             if !codec.needs_role && role == Role::Response {
                 continue;
             }
-            if (codec.decode)(Some(role), data).is_ok() {
-                let again = (codec.reencode)(Some(role), data).expect("decodable frames re-encode");
-                if codec.name != "modbus-ascii" {
-                    assert_eq!(again, data, "{} {:?}", codec.name, role);
-                }
+            let Ok(decoded) = (codec.decode)(Some(role), data) else {
+                continue;
+            };
+            let mut out = [0u8; 1024];
+            let n = (codec.encode)(&decoded.frame, &mut out).expect("decoded frames encode");
+            let again = (codec.decode)(Some(role), &out[..n]).expect("encoded frames decode");
+            let fc15_request = role == Role::Request && decoded.frame["function_code"] == 15;
+            if fc15_request {
+                assert_eq!(again.frame["values"], decoded.frame["values"]);
+            } else if codec.name != "modbus-ascii" {
+                assert_eq!(&out[..n], data, "{} {:?}", codec.name, role);
+            } else {
+                assert_eq!(again.frame, decoded.frame, "{} {:?}", codec.name, role);
             }
         }
     }

@@ -1,26 +1,50 @@
 //! The JSON form of M-Bus telegrams and the registry entry `mbus`.
+//!
+//! The form is lossless for well-formed telegrams: besides the fields a reader wants it keeps
+//! what re-encoding needs (`lvar`, `text_first`, `idle_fillers`, the `global_readout` offset), so
+//! [`encode`] of a decoded `frame` gives the telegram's bytes back.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use causeway_core::Device;
+use causeway_core::{Device, Manufacturer, Medium};
 use serde_json::{json, Map, Value as Json};
 
 use crate::cursor::Writer;
-use crate::error::{Error, Layer, Result};
+use crate::error::{Layer, Result};
+use crate::fields::{field_error, Fields};
 use crate::registry::{hex, Codec, Decoded};
 use crate::Role;
 
 use super::app::{self, application_error_name, Body, Header, Identity};
-use super::link::{self, Frame, FrameKind};
+use super::link::{self, CField, Frame, FrameKind};
 use super::points::{fixed_points, telegram_points};
-use super::record::{Item, Records};
+use super::record::{Item, Record, Records};
 use super::vif::Vife;
+
+/// Three letters, or `0xNNNN` for codes with bit 15 set (the wildcard `FFFF` of a selection).
+fn manufacturer_text(m: Manufacturer) -> String {
+    if m.0 & 0x8000 == 0 {
+        m.to_string()
+    } else {
+        alloc::format!("0x{:04X}", m.0)
+    }
+}
+
+fn parse_manufacturer(text: &str) -> Option<Manufacturer> {
+    match text.strip_prefix("0x") {
+        Some(h) if h.len() == 4 => u16::from_str_radix(h, 16).ok().map(Manufacturer),
+        Some(_) => None,
+        None => <[u8; 3]>::try_from(text.as_bytes())
+            .ok()
+            .and_then(Manufacturer::from_letters),
+    }
+}
 
 fn identity_json(id: &Identity) -> Json {
     json!({
         "id": alloc::format!("{:08X}", id.id),
-        "manufacturer": id.manufacturer.to_string(),
+        "manufacturer": manufacturer_text(id.manufacturer),
         "version": id.version,
         "medium": id.medium.to_string(),
     })
@@ -39,6 +63,7 @@ fn header_json(h: &Header) -> Json {
 
 fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<()> {
     let mut list = Vec::new();
+    let mut fillers = Vec::new();
     for item in records.clone() {
         match item? {
             Item::Record(r) => {
@@ -57,11 +82,19 @@ fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<
                 if let (false, Json::Object(m)) = (notes.is_empty(), &mut rec) {
                     m.insert("vife_annotations".into(), json!(notes));
                 }
-                if let (Some(t), Json::Object(m)) = (r.plain_text, &mut rec) {
-                    m.insert(
-                        "plain_text".into(),
-                        json!(t.iter().rev().map(|&b| char::from(b)).collect::<String>()),
-                    );
+                if let Json::Object(m) = &mut rec {
+                    if let Some(t) = r.plain_text {
+                        m.insert(
+                            "plain_text".into(),
+                            json!(t.iter().rev().map(|&b| char::from(b)).collect::<String>()),
+                        );
+                        if r.text_first {
+                            m.insert("text_first".into(), json!(true));
+                        }
+                    }
+                    if let Some(lvar) = r.lvar {
+                        m.insert("lvar".into(), json!(lvar));
+                    }
                 }
                 list.push(rec);
             }
@@ -71,13 +104,16 @@ fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<
                 frame.insert("manufacturer_data".into(), json!(hex(data)));
                 frame.insert("more_records_follow".into(), json!(more_follows));
             }
-            Item::GlobalReadout { .. } => {
-                frame.insert("global_readout".into(), json!(true));
+            Item::GlobalReadout { offset } => {
+                frame.insert("global_readout".into(), json!({ "offset": offset }));
             }
-            Item::Filler { .. } => {}
+            Item::Filler { offset } => fillers.push(offset),
         }
     }
     frame.insert("records".into(), Json::Array(list));
+    if !fillers.is_empty() {
+        frame.insert("idle_fillers".into(), json!(fillers));
+    }
     Ok(())
 }
 
@@ -109,7 +145,17 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
         let data = bytes
             .get(Frame::<&[u8]>::DATA_OFFSET..bytes.len().saturating_sub(2))
             .unwrap_or(&[]);
-        match app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)? {
+        let body = app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)?;
+        // Bytes the typed fields of these bodies do not cover are kept as raw `data`.
+        let covered = match body {
+            Body::ApplicationError(_) | Body::ApplicationReset(_) => 1,
+            Body::BaudRate(_) => 0,
+            _ => data.len(),
+        };
+        if data.len() > covered {
+            frame.insert("data".into(), json!(hex(data)));
+        }
+        match body {
             Body::Variable {
                 header,
                 msb_first,
@@ -175,56 +221,270 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
     })
 }
 
-/// Re-emits the user data of a telegram from its parsed form.
-fn reemit_body(ci: u8, data: &[u8], out: &mut Writer<'_>) -> Result<()> {
-    match app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)? {
-        Body::Variable {
-            header, records, ..
-        } => {
-            if let Some(h) = header {
-                if let Some(id) = h.identity {
-                    id.write(out)?;
-                }
-                out.put(&[h.access_number, h.status])?;
-                out.u16_le(h.signature)?;
+// --- from the JSON form back to bytes -----------------------------------------------------------
+
+const APP: Layer = Layer::MbusApp;
+
+fn identity_from(f: &Fields<'_>) -> Result<Identity> {
+    let id = f.str("id")?;
+    let id = u32::from_str_radix(id, 16)
+        .ok()
+        .filter(|_| id.len() == 8)
+        .ok_or(field_error(APP, "id", "8 hex digits"))?;
+    let manufacturer = parse_manufacturer(f.str("manufacturer")?).ok_or(field_error(
+        APP,
+        "manufacturer",
+        "three letters or 0xNNNN",
+    ))?;
+    let medium = Medium::from_name(f.str("medium")?).ok_or(field_error(
+        APP,
+        "medium",
+        "a medium name or 0xNN",
+    ))?;
+    Ok(Identity {
+        id,
+        manufacturer,
+        version: f.u8("version")?,
+        medium,
+    })
+}
+
+fn header_into(f: &Fields<'_>, long: bool, w: &mut Writer<'_>) -> Result<()> {
+    let h = f.object("header")?;
+    if long {
+        identity_from(&h)?.write(w)?;
+    }
+    w.put(&[h.u8("access_number")?, h.u8("status")?])?;
+    w.u16_le(h.u16("signature")?)
+}
+
+fn record_into(f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
+    let (mut difes, mut vifes) = ([0u8; 16], [0u8; 16]);
+    let n_difes = f.optional("difes", |f, k| f.byte_list(k, &mut difes))?;
+    let n_vifes = f.optional("vifes", |f, k| f.byte_list(k, &mut vifes))?;
+    let mut text = [0u8; 255];
+    let text_len = match f.optional("plain_text", Fields::str)? {
+        None => None,
+        Some(t) => {
+            let bad = field_error(APP, "plain_text", "at most 255 Latin-1 characters");
+            let mut n = 0;
+            // Wire order is last character first.
+            for (c, dst) in t.chars().rev().zip(text.iter_mut()) {
+                *dst = u8::try_from(c).map_err(|_| bad)?;
+                n += 1;
             }
-            records.clone().try_for_each(|item| item?.emit(out))
+            if n != t.chars().count() {
+                return Err(bad);
+            }
+            Some(n)
         }
-        Body::DataSend { records, .. } => records.clone().try_for_each(|item| item?.emit(out)),
-        Body::Selection { identity, records } => {
-            identity.write(out)?;
-            records.clone().try_for_each(|item| item?.emit(out))
+    };
+    let mut data = [0u8; 252];
+    let n_data = f.hex("data", &mut data)?;
+    Record {
+        offset: 0,
+        dif: f.u8("dif")?,
+        difes: difes.get(..n_difes.unwrap_or(0)).unwrap_or(&[]),
+        vif: f.u8("vif")?,
+        vifes: vifes.get(..n_vifes.unwrap_or(0)).unwrap_or(&[]),
+        plain_text: text_len.map(|n| text.get(..n).unwrap_or(&[])),
+        text_first: f.optional("text_first", Fields::bool)?.unwrap_or(false),
+        lvar: f.optional("lvar", Fields::u8)?,
+        data: data.get(..n_data).unwrap_or(&[]),
+    }
+    .emit(w)
+}
+
+/// Records, idle fillers, a global readout byte and manufacturer data, in wire order: fillers
+/// and the readout byte go before the first record whose `offset` lies beyond theirs.
+fn records_into(f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
+    let offset = |f: &Fields<'_>, k| f.uint::<usize>(k, "a byte offset");
+    let mut extras = Vec::new();
+    for filler in f.optional("idle_fillers", Fields::array)?.unwrap_or(&[]) {
+        let at =
+            filler
+                .as_u64()
+                .ok_or(field_error(APP, "idle_fillers", "an array of byte offsets"))?;
+        extras.push((at, 0x2F));
+    }
+    if let Some(readout) = f.optional("global_readout", Fields::object)? {
+        let at = readout.optional("offset", offset)?.unwrap_or(usize::MAX);
+        extras.push((at as u64, 0x7F));
+    }
+    extras.sort_unstable();
+    let mut extras = extras.into_iter().peekable();
+    if f.get("records").is_some() {
+        for record in f.objects("records")? {
+            let record = record?;
+            let at = record.optional("offset", offset)?.unwrap_or(usize::MAX) as u64;
+            while let Some((_, byte)) = extras.next_if(|(o, _)| *o < at) {
+                w.u8(byte)?;
+            }
+            record_into(&record, w)?;
         }
-        // Fixed structures, errors, alarms, resets and other CIs are re-emitted as their bytes.
-        _ => out.put(data),
+    }
+    for (_, byte) in extras {
+        w.u8(byte)?;
+    }
+    if f.get("manufacturer_data").is_some() {
+        let more = f.optional("more_records_follow", Fields::bool)?;
+        w.u8(if more == Some(true) { 0x1F } else { 0x0F })?;
+        let mut data = [0u8; 252];
+        let n = f.hex("manufacturer_data", &mut data)?;
+        w.put(data.get(..n).unwrap_or(&[]))?;
+    }
+    Ok(())
+}
+
+fn fixed_into(f: &Fields<'_>, msb_first: bool, w: &mut Writer<'_>) -> Result<()> {
+    let id = f.str("id")?;
+    let id = u32::from_str_radix(id, 16)
+        .ok()
+        .filter(|_| id.len() == 8)
+        .ok_or(field_error(APP, "id", "8 hex digits"))?;
+    let medium = f.uint::<u8>("medium", "an integer 0..=15").and_then(|m| {
+        (m < 16)
+            .then_some(m)
+            .ok_or(field_error(APP, "medium", "an integer 0..=15"))
+    })?;
+    let mut units = [0u8; 2];
+    let bad_units = field_error(APP, "units", "two integers 0..=63");
+    if f.byte_list("units", &mut units)? != 2 || units.iter().any(|&u| u > 0x3F) {
+        return Err(bad_units);
+    }
+    let mut counters = [[0u8; 4]; 2];
+    let bad_counters = field_error(APP, "counters", "two hex strings of 4 bytes");
+    let list = f.array("counters")?;
+    if list.len() != 2 {
+        return Err(bad_counters);
+    }
+    for (item, dst) in list.iter().zip(counters.iter_mut()) {
+        let counter = Fields::of(&json!({ "c": item }), APP, "counters")
+            .and_then(|c| c.hex("c", dst))
+            .map_err(|_| bad_counters)?;
+        if counter != 4 {
+            return Err(bad_counters);
+        }
+    }
+    let mut bytes = [0u8; 16];
+    let [i0, i1, i2, i3] = id.to_le_bytes();
+    let [[c0, c1, c2, c3], [d0, d1, d2, d3]] = counters;
+    let u0 = units[0] | (medium & 0x3) << 6;
+    let u1 = units[1] | (medium >> 2) << 6;
+    let fields = [
+        i0,
+        i1,
+        i2,
+        i3,
+        f.u8("access_number")?,
+        f.u8("status")?,
+        u0,
+        u1,
+        c0,
+        c1,
+        c2,
+        c3,
+        d0,
+        d1,
+        d2,
+        d3,
+    ];
+    bytes.copy_from_slice(&fields);
+    if msb_first {
+        for range in [0..4, 6..8, 8..12, 12..16] {
+            if let Some(field) = bytes.get_mut(range) {
+                field.reverse();
+            }
+        }
+    }
+    w.put(&bytes)
+}
+
+/// Writes the hex `data` field.
+fn raw_data_into(f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
+    let mut data = [0u8; 252];
+    let n = f.hex("data", &mut data)?;
+    w.put(data.get(..n).unwrap_or(&[]))
+}
+
+/// The user data for CI `ci` from the frame's JSON fields.
+fn body_into(ci: u8, f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
+    let typed = !matches!(ci, 0x70 | 0x50 | 0xB8..=0xBF) || f.get("data").is_none();
+    if !typed {
+        return raw_data_into(f, w);
+    }
+    match ci {
+        0x72 | 0x76 => {
+            header_into(f, true, w)?;
+            records_into(f, w)
+        }
+        0x7A => {
+            header_into(f, false, w)?;
+            records_into(f, w)
+        }
+        0x78 | 0x51 | 0x55 => records_into(f, w),
+        0x73 | 0x77 => fixed_into(&f.object("fixed")?, ci == 0x77, w),
+        0x70 => match f
+            .object("application_error")?
+            .optional("code", Fields::u8)?
+        {
+            Some(code) => w.u8(code),
+            None => Ok(()),
+        },
+        0x71 => {
+            let mut data = [0u8; 252];
+            let n = f.hex("alarm", &mut data)?;
+            w.put(data.get(..n).unwrap_or(&[]))
+        }
+        0x50 => match f
+            .object("application_reset")?
+            .optional("subcode", Fields::u8)?
+        {
+            Some(sub) => w.u8(sub),
+            None => Ok(()),
+        },
+        0x52 | 0x56 => {
+            identity_from(&f.object("selection")?)?.write(w)?;
+            records_into(f, w)
+        }
+        0xB8..=0xBF => Ok(()),
+        _ => raw_data_into(f, w),
     }
 }
 
-fn reencode(_: Option<Role>, bytes: &[u8]) -> Result<Vec<u8>> {
-    let f = Frame::new_checked(bytes)?;
-    let mut out = alloc::vec![0u8; link::MAX_FRAME];
-    let n = match (f.kind(), f.c_field(), f.address(), f.ci()) {
-        (FrameKind::Ack, ..) => link::emit_ack(&mut out)?,
-        (FrameKind::Short, Some(c), Some(a), _) => link::emit_short(c, a, &mut out)?,
-        (_, Some(c), Some(a), Some(ci)) => {
+/// Checks that user data built from JSON parses back (record layouts, LVARs, lengths).
+fn check_user_data(ci: u8, data: &[u8]) -> Result<()> {
+    match app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)? {
+        Body::Variable { records, .. }
+        | Body::DataSend { records, .. }
+        | Body::Selection { records, .. } => records.clone().try_for_each(|item| item.map(|_| ())),
+        _ => Ok(()),
+    }
+}
+
+/// Builds a telegram from its JSON form (the `frame` of a decode result).
+pub fn encode(frame: &Json, out: &mut [u8]) -> Result<usize> {
+    let f = Fields::of(frame, Layer::MbusLink, "frame")?;
+    let c_field = || f.u8("c_field").map(CField::from_bits_retain);
+    match f.str("kind")? {
+        "ack" => link::emit_ack(out),
+        "short" => link::emit_short(c_field()?, f.u8("address")?, out),
+        "control" | "long" => {
+            let ci = f.u8("ci")?;
             let mut body = [0u8; 252];
-            let mut w = Writer::new(&mut body, Layer::MbusApp);
-            reemit_body(ci, f.data(), &mut w)?;
+            let mut w = Writer::new(&mut body, APP);
+            body_into(ci, &f, &mut w)?;
             let len = w.pos();
-            link::emit_long(c, a, ci, body.get(..len).unwrap_or(&[]), &mut out)?
+            let data = body.get(..len).unwrap_or(&[]);
+            check_user_data(ci, data)?;
+            link::emit_long(c_field()?, f.u8("address")?, ci, data, out)
         }
-        _ => {
-            return Err(Error::invalid(
-                Layer::MbusLink,
-                0,
-                "frame",
-                "a complete frame",
-                0,
-            ))
-        }
-    };
-    out.truncate(n);
-    Ok(out)
+        _ => Err(field_error(
+            Layer::MbusLink,
+            "kind",
+            "\"ack\", \"short\", \"control\" or \"long\"",
+        )),
+    }
 }
 
 /// `mbus`: wired M-Bus link frames (EN 13757-2) with their application layer (EN 13757-3).
@@ -232,5 +492,5 @@ pub const MBUS: Codec = Codec {
     name: "mbus",
     needs_role: false,
     decode,
-    reencode,
+    encode,
 };

@@ -6,13 +6,18 @@ use alloc::vec::Vec;
 use causeway_core::{Device, Point};
 use serde_json::{json, Map, Value as Json};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Layer, Result};
+use crate::fields::{field_error, Fields};
 use crate::registry::{hex, Codec, Decoded};
 use crate::Role;
 
-use super::pdu::{Request, Response};
+use super::pdu::{
+    pack_bits, Bits, DeviceIdObjects, FileReadResponses, FileReads, FileWrites, Registers, Request,
+    Response, FILE_REFERENCE_TYPE, MEI_READ_DEVICE_ID,
+};
 use super::points::{request_points, response_points};
 use super::{ascii, rtu, tcp};
+use super::{ExceptionCode, FunctionCode, MAX_PDU};
 
 fn latin1(bytes: &[u8]) -> alloc::string::String {
     bytes.iter().map(|&b| char::from(b)).collect()
@@ -198,14 +203,6 @@ fn decode_pdu<'a>(
     Ok(points)
 }
 
-/// Re-emits a PDU from its parsed form into `out`.
-fn reemit_pdu(role: Option<Role>, pdu: &[u8], out: &mut [u8]) -> Result<usize> {
-    match role {
-        Some(Role::Response) => Response::parse(pdu)?.emit(out),
-        _ => Request::parse(pdu)?.emit(out),
-    }
-}
-
 fn shift(base: usize) -> impl Fn(Error) -> Error {
     move |e| {
         if e.layer == crate::Layer::ModbusPdu {
@@ -231,16 +228,6 @@ fn decode_tcp(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
         frame: Json::Object(frame),
         points,
     })
-}
-
-fn reencode_tcp(role: Option<Role>, bytes: &[u8]) -> Result<Vec<u8>> {
-    let f = tcp::Frame::new_checked(bytes)?;
-    let mut pdu = [0u8; super::MAX_PDU];
-    let n = reemit_pdu(role, f.pdu(), &mut pdu)?;
-    let mut out = alloc::vec![0u8; tcp::MAX_ADU];
-    let len = tcp::emit(&f.header(), pdu.get(..n).unwrap_or(&[]), &mut out)?;
-    out.truncate(len);
-    Ok(out)
 }
 
 fn rtu_decoder(
@@ -269,16 +256,6 @@ fn decode_rtu_over_tcp(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> 
     rtu_decoder("modbus-rtu-over-tcp")(role, bytes)
 }
 
-fn reencode_rtu(role: Option<Role>, bytes: &[u8]) -> Result<Vec<u8>> {
-    let f = rtu::Frame::new_checked(bytes)?;
-    let mut pdu = [0u8; super::MAX_PDU];
-    let n = reemit_pdu(role, f.pdu(), &mut pdu)?;
-    let mut out = alloc::vec![0u8; rtu::MAX_ADU];
-    let len = rtu::emit(f.address(), pdu.get(..n).unwrap_or(&[]), &mut out)?;
-    out.truncate(len);
-    Ok(out)
-}
-
 fn decode_ascii(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
     let mut bin = [0u8; rtu::MAX_ADU];
     let n = ascii::decode(bytes, &mut bin)?;
@@ -305,20 +282,335 @@ fn decode_ascii(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
     })
 }
 
-fn reencode_ascii(role: Option<Role>, bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut bin = [0u8; rtu::MAX_ADU];
-    let n = ascii::decode(bytes, &mut bin)?;
-    let body = bin.get(..n).unwrap_or(&[]);
-    let mut pdu = [0u8; super::MAX_PDU];
-    let m = reemit_pdu(role, body.get(1..).unwrap_or(&[]), &mut pdu)?;
-    let mut out = alloc::vec![0u8; ascii::MAX_ADU];
-    let len = ascii::emit(
-        body.first().copied().unwrap_or(0),
-        pdu.get(..m).unwrap_or(&[]),
-        &mut out,
-    )?;
-    out.truncate(len);
-    Ok(out)
+// --- from the JSON form back to bytes -----------------------------------------------------------
+
+const PDU: Layer = Layer::ModbusPdu;
+
+/// The first `n` bytes of `scratch` (what a helper just wrote there), as a shared slice.
+fn stash(scratch: &mut [u8], n: usize) -> &[u8] {
+    scratch.get(..n).unwrap_or(&[])
+}
+
+/// Sub-requests of FC 20 (`file_number`, `record_number`, `record_length`) in wire form.
+fn file_reads<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<FileReads<'s>> {
+    let mut n = 0;
+    for sub in f.objects("sub_requests")? {
+        let sub = sub?;
+        let [f0, f1] = sub.u16("file_number")?.to_be_bytes();
+        let [r0, r1] = sub.u16("record_number")?.to_be_bytes();
+        let [l0, l1] = sub.u16("record_length")?.to_be_bytes();
+        put(s, &mut n, &[FILE_REFERENCE_TYPE, f0, f1, r0, r1, l0, l1])?;
+    }
+    FileReads::parse(stash(s, n), 0)
+}
+
+/// Sub-requests of FC 21 (`file_number`, `record_number`, `values`) in wire form.
+fn file_writes<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<FileWrites<'s>> {
+    let mut n = 0;
+    for sub in f.objects("sub_requests")? {
+        let sub = sub?;
+        let [f0, f1] = sub.u16("file_number")?.to_be_bytes();
+        let [r0, r1] = sub.u16("record_number")?.to_be_bytes();
+        let mut regs = [0u8; MAX_PDU];
+        let len = sub.registers("values", &mut regs)?;
+        let [l0, l1] = ((len / 2) as u16).to_be_bytes();
+        put(s, &mut n, &[FILE_REFERENCE_TYPE, f0, f1, r0, r1, l0, l1])?;
+        put(s, &mut n, stash(&mut regs, len))?;
+    }
+    FileWrites::parse(stash(s, n), 0)
+}
+
+/// Appends `bytes` at `*n` in `s`.
+fn put(s: &mut [u8], n: &mut usize, bytes: &[u8]) -> Result<()> {
+    let end = *n + bytes.len();
+    let capacity = s.len();
+    s.get_mut(*n..end)
+        .ok_or(Error::new(
+            PDU,
+            *n,
+            crate::ErrorKind::Capacity {
+                needed: end,
+                capacity,
+            },
+        ))?
+        .copy_from_slice(bytes);
+    *n = end;
+    Ok(())
+}
+
+/// A register list (`values`) in wire form.
+fn registers_of<'s>(f: &Fields<'_>, key: &'static str, s: &'s mut [u8]) -> Result<Registers<'s>> {
+    let n = f.registers(key, s)?;
+    Ok(Registers::new(stash(s, n)).unwrap_or_default())
+}
+
+/// A bit list (`values`) packed LSB first.
+fn bits_of<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<Bits<'s>> {
+    let count = f.bools("values")?.count();
+    let n = pack_bits(f.bools("values")?, s)?;
+    Bits::new(stash(s, n), count).ok_or(field_error(PDU, "values", "at most 2000 bits"))
+}
+
+/// A hex `data` field.
+fn data_of<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<&'s [u8]> {
+    let n = f.hex("data", s)?;
+    Ok(stash(s, n))
+}
+
+/// The request a frame's JSON fields describe (the keys of [`request_json`]); variable parts are
+/// written to `s`. Derived keys (`function`, `byte_count`, the quantity of a value list) are not
+/// read.
+pub fn request_from_json<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<Request<'s>> {
+    let window = || Ok::<_, Error>((f.u16("start_address")?, f.u16("quantity")?));
+    Ok(match FunctionCode(f.u8("function_code")?) {
+        FunctionCode::READ_COILS => {
+            let (address, quantity) = window()?;
+            Request::ReadCoils { address, quantity }
+        }
+        FunctionCode::READ_DISCRETE_INPUTS => {
+            let (address, quantity) = window()?;
+            Request::ReadDiscreteInputs { address, quantity }
+        }
+        FunctionCode::READ_HOLDING_REGISTERS => {
+            let (address, quantity) = window()?;
+            Request::ReadHoldingRegisters { address, quantity }
+        }
+        FunctionCode::READ_INPUT_REGISTERS => {
+            let (address, quantity) = window()?;
+            Request::ReadInputRegisters { address, quantity }
+        }
+        FunctionCode::WRITE_SINGLE_COIL => Request::WriteSingleCoil {
+            address: f.u16("address")?,
+            value: f.bool("value")?,
+        },
+        FunctionCode::WRITE_SINGLE_REGISTER => Request::WriteSingleRegister {
+            address: f.u16("address")?,
+            value: f.u16("value")?,
+        },
+        FunctionCode::READ_EXCEPTION_STATUS => Request::ReadExceptionStatus,
+        FunctionCode::DIAGNOSTICS => Request::Diagnostics {
+            sub_function: f.u16("sub_function")?,
+            data: data_of(f, s)?,
+        },
+        FunctionCode::GET_COMM_EVENT_COUNTER => Request::GetCommEventCounter,
+        FunctionCode::GET_COMM_EVENT_LOG => Request::GetCommEventLog,
+        FunctionCode::WRITE_MULTIPLE_COILS => Request::WriteMultipleCoils {
+            address: f.u16("start_address")?,
+            coils: bits_of(f, s)?,
+        },
+        FunctionCode::WRITE_MULTIPLE_REGISTERS => Request::WriteMultipleRegisters {
+            address: f.u16("start_address")?,
+            values: registers_of(f, "values", s)?,
+        },
+        FunctionCode::REPORT_SERVER_ID => Request::ReportServerId,
+        FunctionCode::READ_FILE_RECORD => Request::ReadFileRecord {
+            requests: file_reads(f, s)?,
+        },
+        FunctionCode::WRITE_FILE_RECORD => Request::WriteFileRecord {
+            requests: file_writes(f, s)?,
+        },
+        FunctionCode::MASK_WRITE_REGISTER => Request::MaskWriteRegister {
+            address: f.u16("address")?,
+            and_mask: f.u16("and_mask")?,
+            or_mask: f.u16("or_mask")?,
+        },
+        FunctionCode::READ_WRITE_MULTIPLE_REGISTERS => Request::ReadWriteMultipleRegisters {
+            read_address: f.u16("read_start_address")?,
+            read_quantity: f.u16("read_quantity")?,
+            write_address: f.u16("write_start_address")?,
+            values: registers_of(f, "values", s)?,
+        },
+        FunctionCode::READ_FIFO_QUEUE => Request::ReadFifoQueue {
+            address: f.u16("address")?,
+        },
+        FunctionCode::ENCAPSULATED_INTERFACE => match f.u8("mei_type")? {
+            MEI_READ_DEVICE_ID => Request::ReadDeviceIdentification {
+                read_code: f.u8("read_device_id_code")?,
+                object_id: f.u8("object_id")?,
+            },
+            mei_type => Request::Encapsulated {
+                mei_type,
+                data: data_of(f, s)?,
+            },
+        },
+        function => Request::Other {
+            function,
+            data: data_of(f, s)?,
+        },
+    })
+}
+
+/// Device identification objects (`id`, `value` as Latin-1 text) in wire form.
+fn device_id_objects<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<DeviceIdObjects<'s>> {
+    let (mut n, mut count) = (0, 0u8);
+    for object in f.objects("objects")? {
+        let object = object?;
+        let bad = field_error(PDU, "value", "Latin-1 text of at most 255 characters");
+        let value = object.str("value")?;
+        let len = u8::try_from(value.chars().count()).map_err(|_| bad)?;
+        put(s, &mut n, &[object.u8("id")?, len])?;
+        for c in value.chars() {
+            put(s, &mut n, &[u8::try_from(c).map_err(|_| bad)?])?;
+        }
+        count = count
+            .checked_add(1)
+            .ok_or(field_error(PDU, "objects", "at most 255 objects"))?;
+    }
+    DeviceIdObjects::new(stash(s, n), count)
+}
+
+/// FC 20 sub-responses (`values` of each of `records`) in wire form.
+fn file_read_responses<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<FileReadResponses<'s>> {
+    let mut n = 0;
+    for record in f.objects("records")? {
+        let mut regs = [0u8; MAX_PDU];
+        let len = record?.registers("values", &mut regs)?;
+        let sub_len = u8::try_from(len + 1)
+            .map_err(|_| field_error(PDU, "values", "at most 127 registers"))?;
+        put(s, &mut n, &[sub_len, FILE_REFERENCE_TYPE])?;
+        put(s, &mut n, stash(&mut regs, len))?;
+    }
+    FileReadResponses::parse(stash(s, n), 0)
+}
+
+/// The response a frame's JSON fields describe (the keys of [`response_json`]); variable parts
+/// are written to `s`. A function code with bit 7 set is an exception (`exception_code`).
+pub fn response_from_json<'s>(f: &Fields<'_>, s: &'s mut [u8]) -> Result<Response<'s>> {
+    let fc = FunctionCode(f.u8("function_code")?);
+    if fc.is_exception() {
+        return Ok(Response::Exception {
+            function: FunctionCode(fc.0 & 0x7F),
+            code: ExceptionCode(f.u8("exception_code")?),
+        });
+    }
+    let write_echo = || Ok::<_, Error>((f.u16("start_address")?, f.u16("quantity")?));
+    Ok(match fc {
+        FunctionCode::READ_COILS => Response::ReadCoils {
+            coils: bits_of(f, s)?,
+        },
+        FunctionCode::READ_DISCRETE_INPUTS => Response::ReadDiscreteInputs {
+            inputs: bits_of(f, s)?,
+        },
+        FunctionCode::READ_HOLDING_REGISTERS => Response::ReadHoldingRegisters {
+            values: registers_of(f, "values", s)?,
+        },
+        FunctionCode::READ_INPUT_REGISTERS => Response::ReadInputRegisters {
+            values: registers_of(f, "values", s)?,
+        },
+        FunctionCode::WRITE_SINGLE_COIL => Response::WriteSingleCoil {
+            address: f.u16("address")?,
+            value: f.bool("value")?,
+        },
+        FunctionCode::WRITE_SINGLE_REGISTER => Response::WriteSingleRegister {
+            address: f.u16("address")?,
+            value: f.u16("value")?,
+        },
+        FunctionCode::READ_EXCEPTION_STATUS => Response::ReadExceptionStatus {
+            status: f.u8("status")?,
+        },
+        FunctionCode::DIAGNOSTICS => Response::Diagnostics {
+            sub_function: f.u16("sub_function")?,
+            data: data_of(f, s)?,
+        },
+        FunctionCode::GET_COMM_EVENT_COUNTER => Response::GetCommEventCounter {
+            status: f.u16("status")?,
+            event_count: f.u16("event_count")?,
+        },
+        FunctionCode::GET_COMM_EVENT_LOG => Response::GetCommEventLog {
+            status: f.u16("status")?,
+            event_count: f.u16("event_count")?,
+            message_count: f.u16("message_count")?,
+            events: {
+                let n = f.hex("events", s)?;
+                stash(s, n)
+            },
+        },
+        FunctionCode::WRITE_MULTIPLE_COILS => {
+            let (address, quantity) = write_echo()?;
+            Response::WriteMultipleCoils { address, quantity }
+        }
+        FunctionCode::WRITE_MULTIPLE_REGISTERS => {
+            let (address, quantity) = write_echo()?;
+            Response::WriteMultipleRegisters { address, quantity }
+        }
+        FunctionCode::REPORT_SERVER_ID => Response::ReportServerId {
+            data: data_of(f, s)?,
+        },
+        FunctionCode::READ_FILE_RECORD => Response::ReadFileRecord {
+            records: file_read_responses(f, s)?,
+        },
+        FunctionCode::WRITE_FILE_RECORD => Response::WriteFileRecord {
+            records: file_writes(f, s)?,
+        },
+        FunctionCode::MASK_WRITE_REGISTER => Response::MaskWriteRegister {
+            address: f.u16("address")?,
+            and_mask: f.u16("and_mask")?,
+            or_mask: f.u16("or_mask")?,
+        },
+        FunctionCode::READ_WRITE_MULTIPLE_REGISTERS => Response::ReadWriteMultipleRegisters {
+            values: registers_of(f, "values", s)?,
+        },
+        FunctionCode::READ_FIFO_QUEUE => Response::ReadFifoQueue {
+            values: registers_of(f, "values", s)?,
+        },
+        FunctionCode::ENCAPSULATED_INTERFACE => match f.u8("mei_type")? {
+            MEI_READ_DEVICE_ID => Response::ReadDeviceIdentification {
+                read_code: f.u8("read_device_id_code")?,
+                conformity: f.u8("conformity_level")?,
+                more_follows: f.bool("more_follows")?,
+                next_object_id: f.u8("next_object_id")?,
+                objects: device_id_objects(f, s)?,
+            },
+            mei_type => Response::Encapsulated {
+                mei_type,
+                data: data_of(f, s)?,
+            },
+        },
+        function => Response::Other {
+            function,
+            data: data_of(f, s)?,
+        },
+    })
+}
+
+/// The role named by the frame's `role` key.
+fn role_of(f: &Fields<'_>) -> Result<Role> {
+    Role::from_name(f.str("role")?).ok_or(field_error(PDU, "role", "\"request\" or \"response\""))
+}
+
+/// Writes the PDU that the JSON fields describe into `out`.
+pub fn pdu_from_json(f: &Fields<'_>, out: &mut [u8]) -> Result<usize> {
+    let mut scratch = [0u8; MAX_PDU];
+    match role_of(f)? {
+        Role::Request => request_from_json(f, &mut scratch)?.emit(out),
+        Role::Response => response_from_json(f, &mut scratch)?.emit(out),
+    }
+}
+
+fn encode_tcp(frame: &Json, out: &mut [u8]) -> Result<usize> {
+    let f = Fields::of(frame, Layer::ModbusTcp, "frame")?;
+    let header = tcp::Header {
+        transaction_id: f.optional("transaction_id", Fields::u16)?.unwrap_or(0),
+        protocol_id: f.optional("protocol_id", Fields::u16)?.unwrap_or(0),
+        unit_id: f.u8("unit_id")?,
+    };
+    let mut pdu = [0u8; MAX_PDU];
+    let n = pdu_from_json(&f, &mut pdu)?;
+    tcp::emit(&header, stash(&mut pdu, n), out)
+}
+
+fn encode_rtu(frame: &Json, out: &mut [u8]) -> Result<usize> {
+    let f = Fields::of(frame, Layer::ModbusRtu, "frame")?;
+    let mut pdu = [0u8; MAX_PDU];
+    let n = pdu_from_json(&f, &mut pdu)?;
+    rtu::emit(f.u8("unit_id")?, stash(&mut pdu, n), out)
+}
+
+fn encode_ascii(frame: &Json, out: &mut [u8]) -> Result<usize> {
+    let f = Fields::of(frame, Layer::ModbusAscii, "frame")?;
+    let mut pdu = [0u8; MAX_PDU];
+    let n = pdu_from_json(&f, &mut pdu)?;
+    ascii::emit(f.u8("unit_id")?, stash(&mut pdu, n), out)
 }
 
 /// `modbus-tcp`.
@@ -326,26 +618,26 @@ pub const TCP: Codec = Codec {
     name: "modbus-tcp",
     needs_role: true,
     decode: decode_tcp,
-    reencode: reencode_tcp,
+    encode: encode_tcp,
 };
 /// `modbus-rtu`.
 pub const RTU: Codec = Codec {
     name: "modbus-rtu",
     needs_role: true,
     decode: decode_rtu,
-    reencode: reencode_rtu,
+    encode: encode_rtu,
 };
 /// `modbus-ascii`.
 pub const ASCII: Codec = Codec {
     name: "modbus-ascii",
     needs_role: true,
     decode: decode_ascii,
-    reencode: reencode_ascii,
+    encode: encode_ascii,
 };
 /// `modbus-rtu-over-tcp`.
 pub const RTU_OVER_TCP: Codec = Codec {
     name: "modbus-rtu-over-tcp",
     needs_role: true,
     decode: decode_rtu_over_tcp,
-    reencode: reencode_rtu,
+    encode: encode_rtu,
 };

@@ -329,6 +329,24 @@ impl<'a> DeviceIdObjects<'a> {
         Ok(DeviceIdObjects { bytes, count })
     }
 
+    /// Validates `count` objects (`id, length, value`) filling exactly `bytes`.
+    pub fn new(bytes: &'a [u8], count: u8) -> Result<Self> {
+        let mut r = Reader::new(bytes, L);
+        let objects = Self::parse(&mut r, count)?;
+        if r.remaining() != 0 {
+            return Err(Error::new(
+                L,
+                r.pos(),
+                ErrorKind::Length {
+                    field: "device identification objects",
+                    expected: r.pos(),
+                    found: bytes.len(),
+                },
+            ));
+        }
+        Ok(objects)
+    }
+
     /// Number of objects.
     pub const fn len(&self) -> u8 {
         self.count
