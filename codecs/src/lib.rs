@@ -32,6 +32,7 @@ pub mod checksum;
 #[cfg(feature = "std")]
 pub mod conformance;
 pub mod cursor;
+pub mod deframers;
 pub mod error;
 pub mod ethernet;
 #[cfg(feature = "alloc")]

@@ -1,6 +1,8 @@
 //! Stream deframers for C: push received bytes, take frames (and skipped garbage) out.
 
-use causeway_codecs::buffer::{Buffer, Deframe, Deframed, Event, Stream};
+use causeway_codecs::buffer::{Buffer, Event, Stream};
+use causeway_codecs::deframers::AnyDeframer;
+use causeway_codecs::Role;
 
 use crate::error::{causeway_error, causeway_result, fail};
 use crate::{causeway_bytes, guard, input, place, storage_size};
@@ -25,75 +27,30 @@ pub enum causeway_stream_kind {
     CAUSEWAY_STREAM_MBUS = 5,
 }
 
-#[derive(Debug)]
-enum AnyDeframer {
-    #[cfg(feature = "modbus")]
-    Rtu(causeway_codecs::modbus::rtu::Deframer),
-    #[cfg(feature = "modbus")]
-    Tcp(causeway_codecs::modbus::tcp::Deframer),
-    #[cfg(feature = "modbus")]
-    Ascii(causeway_codecs::modbus::ascii::Deframer),
-    #[cfg(feature = "mbus")]
-    Mbus(causeway_codecs::mbus::link::Deframer),
-}
-
-impl AnyDeframer {
-    /// The deframer for a `causeway_stream_kind` value; C may pass any integer, so it is
-    /// taken as one and checked (an out-of-range enum would be undefined behaviour in Rust).
-    fn of(kind: u32) -> Option<Self> {
-        #[cfg(feature = "modbus")]
-        use causeway_codecs::modbus::{ascii, rtu, tcp};
-        const KINDS: [causeway_stream_kind; 6] = [
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_RTU_REQUESTS,
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_RTU_RESPONSES,
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_RTU_BUS,
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_TCP,
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_ASCII,
-            causeway_stream_kind::CAUSEWAY_STREAM_MBUS,
-        ];
-        let kind = *KINDS.iter().find(|k| **k as u32 == kind)?;
-        Some(match kind {
-            #[cfg(feature = "modbus")]
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_RTU_REQUESTS => {
-                AnyDeframer::Rtu(rtu::Deframer::new(rtu::Mode::Requests))
-            }
-            #[cfg(feature = "modbus")]
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_RTU_RESPONSES => {
-                AnyDeframer::Rtu(rtu::Deframer::new(rtu::Mode::Responses))
-            }
-            #[cfg(feature = "modbus")]
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_RTU_BUS => {
-                AnyDeframer::Rtu(rtu::Deframer::new(rtu::Mode::Bus))
-            }
-            #[cfg(feature = "modbus")]
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_TCP => AnyDeframer::Tcp(tcp::Deframer),
-            #[cfg(feature = "modbus")]
-            causeway_stream_kind::CAUSEWAY_STREAM_MODBUS_ASCII => {
-                AnyDeframer::Ascii(ascii::Deframer::default())
-            }
-            #[cfg(feature = "mbus")]
-            causeway_stream_kind::CAUSEWAY_STREAM_MBUS => {
-                AnyDeframer::Mbus(causeway_codecs::mbus::link::Deframer)
-            }
-            #[allow(unreachable_patterns)]
-            _ => return None,
-        })
-    }
-}
-
-impl Deframe for AnyDeframer {
-    fn deframe(&mut self, buf: &[u8]) -> Deframed {
-        match self {
-            #[cfg(feature = "modbus")]
-            AnyDeframer::Rtu(d) => d.deframe(buf),
-            #[cfg(feature = "modbus")]
-            AnyDeframer::Tcp(d) => d.deframe(buf),
-            #[cfg(feature = "modbus")]
-            AnyDeframer::Ascii(d) => d.deframe(buf),
-            #[cfg(feature = "mbus")]
-            AnyDeframer::Mbus(d) => d.deframe(buf),
-        }
-    }
+/// The deframer for a `causeway_stream_kind` value; C may pass any integer, so it is taken as
+/// one and checked (an out-of-range enum would be undefined behaviour in Rust).
+fn deframer_of(kind: u32) -> Option<AnyDeframer> {
+    use causeway_stream_kind::*;
+    let (protocol, role) = [
+        (
+            CAUSEWAY_STREAM_MODBUS_RTU_REQUESTS,
+            "modbus-rtu",
+            Some(Role::Request),
+        ),
+        (
+            CAUSEWAY_STREAM_MODBUS_RTU_RESPONSES,
+            "modbus-rtu",
+            Some(Role::Response),
+        ),
+        (CAUSEWAY_STREAM_MODBUS_RTU_BUS, "modbus-rtu", None),
+        (CAUSEWAY_STREAM_MODBUS_TCP, "modbus-tcp", None),
+        (CAUSEWAY_STREAM_MODBUS_ASCII, "modbus-ascii", None),
+        (CAUSEWAY_STREAM_MBUS, "mbus", None),
+    ]
+    .into_iter()
+    .find(|(k, ..)| *k as u32 == kind)
+    .map(|(_, p, r)| (p, r))?;
+    AnyDeframer::for_protocol(protocol, role)
 }
 
 /// Caller (or heap) storage seen as a [`Buffer`].
@@ -166,7 +123,7 @@ pub unsafe extern "C" fn causeway_stream_init_in(
         if buffer.is_null() || out.is_null() {
             return CAUSEWAY_NULL_ARGUMENT;
         }
-        let Some(d) = AnyDeframer::of(kind) else {
+        let Some(d) = deframer_of(kind) else {
             return CAUSEWAY_BAD_ARGUMENT;
         };
         let stream = causeway_stream {
@@ -198,7 +155,7 @@ pub unsafe extern "C" fn causeway_stream_init_in(
 #[no_mangle]
 pub extern "C" fn causeway_stream_new(kind: u32, capacity: usize) -> *mut causeway_stream {
     std::panic::catch_unwind(|| {
-        let d = AnyDeframer::of(kind)?;
+        let d = deframer_of(kind)?;
         let mut heap = std::vec![0u8; capacity].into_boxed_slice();
         let buf = RawBuf {
             ptr: heap.as_mut_ptr(),
@@ -310,11 +267,7 @@ pub unsafe extern "C" fn causeway_stream_line_idle(
         let Some(s) = (unsafe { stream.as_mut() }) else {
             return CAUSEWAY_NULL_ARGUMENT;
         };
-        #[cfg(feature = "modbus")]
-        if let AnyDeframer::Rtu(d) = s.inner.deframer_mut() {
-            d.line_idle();
-        }
-        let _ = s;
+        s.inner.deframer_mut().line_idle();
         CAUSEWAY_OK
     })
 }
