@@ -3,7 +3,7 @@
 
 use alloc::vec::Vec;
 
-use causeway_core::{Device, Point};
+use causeway_core::Device;
 use serde_json::{json, Map, Value as Json};
 
 use crate::error::{Error, Layer, Result};
@@ -11,12 +11,13 @@ use crate::fields::{field_error, Fields};
 use crate::registry::{hex, Codec, Decoded};
 use crate::Role;
 
+use super::adu::{Adu, Framing};
 use super::pdu::{
     pack_bits, Bits, DeviceIdObjects, FileReadResponses, FileReads, FileWrites, Registers, Request,
     Response, FILE_REFERENCE_TYPE, MEI_READ_DEVICE_ID,
 };
 use super::points::{request_points, response_points};
-use super::{ascii, rtu, tcp};
+use super::tcp;
 use super::{ExceptionCode, FunctionCode, MAX_PDU};
 
 fn latin1(bytes: &[u8]) -> alloc::string::String {
@@ -173,113 +174,63 @@ pub fn response_json(resp: &Response<'_>) -> Map<alloc::string::String, Json> {
     m
 }
 
-/// Decodes a PDU for `role` into frame fields (merged into `frame`) and points.
-fn decode_pdu<'a>(
-    role: Option<Role>,
-    unit: u8,
-    pdu: &'a [u8],
-    frame: &mut Map<alloc::string::String, Json>,
-) -> Result<Vec<Point<'a>>> {
+/// Decodes a frame of `framing` for `role` into its JSON form.
+fn decode_framed(framing: Framing, role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+    let adu = Adu::parse(framing, bytes)?;
+    let mut frame = Map::new();
+    if let Some(h) = adu.mbap {
+        frame.insert("transaction_id".into(), json!(h.transaction_id));
+        frame.insert("protocol_id".into(), json!(h.protocol_id));
+        frame.insert("length".into(), json!(adu.pdu().len() + 1));
+    }
+    frame.insert("unit_id".into(), json!(adu.unit_id));
+    match (framing, adu.checksum) {
+        (Framing::Ascii, Some(lrc)) => frame.insert("lrc".into(), json!(lrc)),
+        (_, Some(crc)) => frame.insert("crc".into(), json!(crc)),
+        _ => None,
+    };
     let device = Device::Modbus {
-        unit,
+        unit: adu.unit_id,
         host: None,
         port: None,
     };
+    // Modbus points carry no borrowed data, so they outlive the PDU (decoded in place for ASCII).
     let mut points = Vec::new();
     match role {
         Some(Role::Response) => {
-            let resp = Response::parse(pdu)?;
+            let resp = adu.response()?;
             frame.insert("role".into(), json!("response"));
             frame.extend(response_json(&resp));
-            response_points(device, &resp, |p| points.push(p));
+            response_points(device, &resp, |p| points.push(p.into_owned()));
         }
         _ => {
-            let req = Request::parse(pdu)?;
+            let req = adu.request()?;
             frame.insert("role".into(), json!("request"));
             frame.extend(request_json(&req));
-            request_points(device, &req, |p| points.push(p));
+            request_points(device, &req, |p| points.push(p.into_owned()));
         }
     }
-    Ok(points)
-}
-
-fn shift(base: usize) -> impl Fn(Error) -> Error {
-    move |e| {
-        if e.layer == crate::Layer::ModbusPdu {
-            e.shifted(base)
-        } else {
-            e
-        }
-    }
+    Ok(Decoded {
+        protocol: framing.protocol(),
+        frame: Json::Object(frame),
+        points,
+    })
 }
 
 fn decode_tcp(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
-    let f = tcp::Frame::new_checked(bytes)?;
-    let h = f.header();
-    let mut frame = Map::new();
-    frame.insert("transaction_id".into(), json!(h.transaction_id));
-    frame.insert("protocol_id".into(), json!(h.protocol_id));
-    frame.insert("length".into(), json!(f.length()));
-    frame.insert("unit_id".into(), json!(h.unit_id));
-    let pdu = bytes.get(tcp::HEADER_LEN..).unwrap_or(&[]);
-    let points = decode_pdu(role, h.unit_id, pdu, &mut frame).map_err(shift(tcp::HEADER_LEN))?;
-    Ok(Decoded {
-        protocol: "modbus-tcp",
-        frame: Json::Object(frame),
-        points,
-    })
-}
-
-fn rtu_decoder(
-    protocol: &'static str,
-) -> impl for<'a> Fn(Option<Role>, &'a [u8]) -> Result<Decoded<'a>> {
-    move |role, bytes| {
-        let f = rtu::Frame::new_checked(bytes)?;
-        let mut frame = Map::new();
-        frame.insert("unit_id".into(), json!(f.address()));
-        frame.insert("crc".into(), json!(f.crc()));
-        let pdu = bytes.get(1..bytes.len().saturating_sub(2)).unwrap_or(&[]);
-        let points = decode_pdu(role, f.address(), pdu, &mut frame).map_err(shift(1))?;
-        Ok(Decoded {
-            protocol,
-            frame: Json::Object(frame),
-            points,
-        })
-    }
+    decode_framed(Framing::Tcp, role, bytes)
 }
 
 fn decode_rtu(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
-    rtu_decoder("modbus-rtu")(role, bytes)
+    decode_framed(Framing::Rtu, role, bytes)
 }
 
 fn decode_rtu_over_tcp(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
-    rtu_decoder("modbus-rtu-over-tcp")(role, bytes)
+    decode_framed(Framing::RtuOverTcp, role, bytes)
 }
 
 fn decode_ascii(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
-    let mut bin = [0u8; rtu::MAX_ADU];
-    let n = ascii::decode(bytes, &mut bin)?;
-    let body = bin.get(..n).unwrap_or(&[]);
-    let unit = body.first().copied().unwrap_or(0);
-    let mut frame = Map::new();
-    frame.insert("unit_id".into(), json!(unit));
-    frame.insert("lrc".into(), json!(crate::checksum::lrc8(body)));
-    // The PDU lives in a stack buffer here, so points are made owned.
-    let pdu = body.get(1..).unwrap_or(&[]);
-    // PDU offsets are byte offsets in the binary; in the text each byte is two characters after ':'.
-    let points = decode_pdu(role, unit, pdu, &mut frame).map_err(|e| {
-        if e.layer == crate::Layer::ModbusPdu {
-            e.shifted(e.offset + 3)
-        } else {
-            e
-        }
-    })?;
-    let points = points.into_iter().map(Point::into_owned).collect();
-    Ok(Decoded {
-        protocol: "modbus-ascii",
-        frame: Json::Object(frame),
-        points,
-    })
+    decode_framed(Framing::Ascii, role, bytes)
 }
 
 // --- from the JSON form back to bytes -----------------------------------------------------------
@@ -587,8 +538,9 @@ pub fn pdu_from_json(f: &Fields<'_>, out: &mut [u8]) -> Result<usize> {
     }
 }
 
-fn encode_tcp(frame: &Json, out: &mut [u8]) -> Result<usize> {
-    let f = Fields::of(frame, Layer::ModbusTcp, "frame")?;
+/// Builds a frame of `framing` from its JSON form.
+fn encode_framed(framing: Framing, frame: &Json, out: &mut [u8]) -> Result<usize> {
+    let f = Fields::of(frame, framing.layer(), "frame")?;
     let header = tcp::Header {
         transaction_id: f.optional("transaction_id", Fields::u16)?.unwrap_or(0),
         protocol_id: f.optional("protocol_id", Fields::u16)?.unwrap_or(0),
@@ -596,21 +548,19 @@ fn encode_tcp(frame: &Json, out: &mut [u8]) -> Result<usize> {
     };
     let mut pdu = [0u8; MAX_PDU];
     let n = pdu_from_json(&f, &mut pdu)?;
-    tcp::emit(&header, stash(&mut pdu, n), out)
+    super::adu::emit(framing, &header, stash(&mut pdu, n), out)
+}
+
+fn encode_tcp(frame: &Json, out: &mut [u8]) -> Result<usize> {
+    encode_framed(Framing::Tcp, frame, out)
 }
 
 fn encode_rtu(frame: &Json, out: &mut [u8]) -> Result<usize> {
-    let f = Fields::of(frame, Layer::ModbusRtu, "frame")?;
-    let mut pdu = [0u8; MAX_PDU];
-    let n = pdu_from_json(&f, &mut pdu)?;
-    rtu::emit(f.u8("unit_id")?, stash(&mut pdu, n), out)
+    encode_framed(Framing::Rtu, frame, out)
 }
 
 fn encode_ascii(frame: &Json, out: &mut [u8]) -> Result<usize> {
-    let f = Fields::of(frame, Layer::ModbusAscii, "frame")?;
-    let mut pdu = [0u8; MAX_PDU];
-    let n = pdu_from_json(&f, &mut pdu)?;
-    ascii::emit(f.u8("unit_id")?, stash(&mut pdu, n), out)
+    encode_framed(Framing::Ascii, frame, out)
 }
 
 /// `modbus-tcp`.

@@ -6,9 +6,11 @@
 //! |---|---|
 //! | [`pdu`] | every public function code, request and response, typed; lazy register and bit views |
 //! | [`rtu`], [`ascii`], [`tcp`] | ADU views, reprs, `emit`, and stream deframers |
+//! | [`adu`] | any framing behind one checked value, chosen at run time |
 //! | [`map`] | register maps: typed values (u16…f64 in all word orders, strings, bits, scale) |
 //! | [`points`] | responses (with their requests) to canonical points |
 
+pub mod adu;
 pub mod ascii;
 #[cfg(feature = "alloc")]
 pub mod json;
