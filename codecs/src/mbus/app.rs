@@ -180,6 +180,42 @@ pub enum Body<'a> {
     Other(&'a [u8]),
 }
 
+impl<'a> Body<'a> {
+    /// The records of a body that carries them (variable data, data send, selection).
+    pub fn records(&self) -> Option<&Records<'a>> {
+        match self {
+            Body::Variable { records, .. }
+            | Body::DataSend { records, .. }
+            | Body::Selection { records, .. } => Some(records),
+            _ => None,
+        }
+    }
+
+    /// Whether multi-byte values are sent MSB first (CI `76`, `55`).
+    pub fn msb_first(&self) -> bool {
+        matches!(
+            self,
+            Body::Variable {
+                msb_first: true,
+                ..
+            } | Body::DataSend {
+                msb_first: true,
+                ..
+            }
+        )
+    }
+}
+
+/// [`parse`], then reads every record once so that any structural error in them surfaces here
+/// (records are otherwise read lazily).
+pub fn check(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
+    let body = parse(ci, data, base)?;
+    if let Some(records) = body.records() {
+        records.clone().try_for_each(|item| item.map(|_| ()))?;
+    }
+    Ok(body)
+}
+
 /// Parses the user data `data` for CI field `ci`; `base` is the offset of `data` in the frame.
 pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
     let mut r = Reader::new(data, L);

@@ -41,7 +41,8 @@ fn parse_manufacturer(text: &str) -> Option<Manufacturer> {
     }
 }
 
-fn identity_json(id: &Identity) -> Json {
+/// The JSON form of a secondary address: `id` (8 hex digits), `manufacturer`, `version`, `medium`.
+pub fn identity_json(id: &Identity) -> Json {
     json!({
         "id": alloc::format!("{:08X}", id.id),
         "manufacturer": manufacturer_text(id.manufacturer),
@@ -452,16 +453,6 @@ fn body_into(ci: u8, f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
     }
 }
 
-/// Checks that user data built from JSON parses back (record layouts, LVARs, lengths).
-fn check_user_data(ci: u8, data: &[u8]) -> Result<()> {
-    match app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)? {
-        Body::Variable { records, .. }
-        | Body::DataSend { records, .. }
-        | Body::Selection { records, .. } => records.clone().try_for_each(|item| item.map(|_| ())),
-        _ => Ok(()),
-    }
-}
-
 /// Builds a telegram from its JSON form (the `frame` of a decode result).
 pub fn encode(frame: &Json, out: &mut [u8]) -> Result<usize> {
     let f = Fields::of(frame, Layer::MbusLink, "frame")?;
@@ -476,7 +467,8 @@ pub fn encode(frame: &Json, out: &mut [u8]) -> Result<usize> {
             body_into(ci, &f, &mut w)?;
             let len = w.pos();
             let data = body.get(..len).unwrap_or(&[]);
-            check_user_data(ci, data)?;
+            // What was built must read back (record layouts, LVARs, lengths).
+            app::check(ci, data, Frame::<&[u8]>::DATA_OFFSET)?;
             link::emit_long(c_field()?, f.u8("address")?, ci, data, out)
         }
         _ => Err(field_error(

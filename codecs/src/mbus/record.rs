@@ -314,6 +314,11 @@ impl<'a> Records<'a> {
         self.r.pos()
     }
 
+    /// Offset in the frame of the next item (where a new `Records` resumes reading).
+    pub fn offset(&self) -> usize {
+        self.base + self.r.pos()
+    }
+
     fn err(&self, e: Error) -> Error {
         e.shifted(self.base)
     }

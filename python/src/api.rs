@@ -1,0 +1,410 @@
+//! The protocol-neutral functions (`decode`, `decode_many`, `decode_stream`, `encode`,
+//! `encode_into`, `protocols`) and the `Stream` and `Skipped` classes.
+
+use core::ops::Range;
+
+use causeway_codecs::buffer::{Deframe, Deframed, Event, Growable, Stream as CodecStream};
+use causeway_codecs::deframers::AnyDeframer;
+use causeway_codecs::modbus::adu::Framing;
+use causeway_codecs::registry::{codecs, find};
+use causeway_codecs::{Error, ErrorKind, Layer, Role};
+use pyo3::buffer::PyUntypedBuffer;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+
+use crate::convert::py_to_json;
+use crate::errors::{decode_error, decode_error_value, encode_error};
+use crate::input::Input;
+use crate::mbus::MbusFrame;
+use crate::modbus::ModbusFrame;
+
+/// Largest frame any codec builds (Modbus ASCII: 513 characters).
+const MAX_FRAME: usize = 1024;
+
+/// What a protocol name selects.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Modbus(Framing),
+    Mbus,
+}
+
+fn known() -> String {
+    codecs()
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn kind_of(protocol: &str) -> PyResult<Kind> {
+    match (Framing::from_protocol(protocol), protocol) {
+        (Some(f), _) => Ok(Kind::Modbus(f)),
+        (None, "mbus") => Ok(Kind::Mbus),
+        _ => Err(PyValueError::new_err(format!(
+            "unknown protocol {protocol:?}; this build has: {}",
+            known()
+        ))),
+    }
+}
+
+fn role_of(role: Option<&str>) -> PyResult<Option<Role>> {
+    role.map(|r| {
+        Role::from_name(r)
+            .ok_or_else(|| PyValueError::new_err("role must be 'request' or 'response'"))
+    })
+    .transpose()
+}
+
+/// The role a single Modbus frame must be decoded in.
+fn required_role(kind: Kind, protocol: &str, role: Option<Role>) -> PyResult<Option<Role>> {
+    match (kind, role) {
+        (Kind::Modbus(_), None) => Err(PyValueError::new_err(format!(
+            "{protocol} needs role='request' or role='response'"
+        ))),
+        _ => Ok(role),
+    }
+}
+
+/// Decodes `range` of `input` into the protocol's frame class; the inner error is the codec's.
+fn decode_range<'py>(
+    py: Python<'py>,
+    kind: Kind,
+    role: Option<Role>,
+    input: &Input<'py>,
+    range: Range<usize>,
+) -> PyResult<Result<Bound<'py, PyAny>, Error>> {
+    Ok(Ok(match kind {
+        Kind::Modbus(framing) => {
+            let role = role.unwrap_or(Role::Request);
+            match ModbusFrame::decode(input, range, framing, role) {
+                Ok(frame) => Bound::new(py, frame)?.into_any(),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        Kind::Mbus => match MbusFrame::decode(input, range) {
+            Ok(frame) => Bound::new(py, frame)?.into_any(),
+            Err(e) => return Ok(Err(e)),
+        },
+    }))
+}
+
+/// Decodes one frame: `protocol` is a name from `protocols()`; Modbus needs the `role`.
+#[pyfunction]
+#[pyo3(signature = (protocol, data, role = None))]
+fn decode<'py>(
+    py: Python<'py>,
+    protocol: &str,
+    data: &Bound<'py, PyAny>,
+    role: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kind = kind_of(protocol)?;
+    let role = required_role(kind, protocol, role_of(role)?)?;
+    let input = Input::new(data)?;
+    let len = input.as_slice().len();
+    decode_range(py, kind, role, &input, 0..len)?.map_err(|e| decode_error(py, &e))
+}
+
+/// Decodes many frames, each a bytes-like object, into a list (the first failure raises,
+/// with a note saying which frame).
+#[pyfunction]
+#[pyo3(signature = (protocol, frames, role = None))]
+fn decode_many<'py>(
+    py: Python<'py>,
+    protocol: &str,
+    frames: &Bound<'py, PyAny>,
+    role: Option<&str>,
+) -> PyResult<Bound<'py, PyList>> {
+    let kind = kind_of(protocol)?;
+    let role = required_role(kind, protocol, role_of(role)?)?;
+    let out = PyList::empty(py);
+    for (i, item) in frames.try_iter()?.enumerate() {
+        let input = Input::new(&item?)?;
+        let len = input.as_slice().len();
+        let frame = decode_range(py, kind, role, &input, 0..len)?.map_err(|e| {
+            let err = decode_error(py, &e);
+            let _ = err.add_note(py, format!("in frame {i} of the batch"));
+            err
+        })?;
+        out.append(frame)?;
+    }
+    Ok(out)
+}
+
+/// What a stream deframer dropped: bytes that start no frame, or a frame that failed to
+/// decode (its `error` says why).
+#[pyclass(frozen, module = "causeway")]
+pub struct Skipped {
+    data: Py<PyBytes>,
+    error: Option<Py<PyAny>>,
+}
+
+#[pymethods]
+impl Skipped {
+    /// The bytes dropped.
+    #[getter]
+    fn data(&self, py: Python<'_>) -> Py<PyBytes> {
+        self.data.clone_ref(py)
+    }
+
+    /// The `DecodeError` of a frame that did not decode; `None` for plain garbage.
+    #[getter]
+    fn error(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.error.as_ref().map(|e| e.clone_ref(py))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "<Skipped {} bytes{}>",
+            self.data.as_bytes(py).len(),
+            if self.error.is_some() {
+                ", a frame that did not decode"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// One item a deframer found in `input` at `range`, decoded: a frame, or `Skipped`.
+fn stream_item<'py>(
+    py: Python<'py>,
+    kind: Kind,
+    role: Option<Role>,
+    input: &Input<'py>,
+    range: Range<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match decode_range(py, kind, role, input, range.clone())? {
+        Ok(frame) => Ok(frame),
+        Err(e) => skipped(py, input.as_slice().get(range).unwrap_or(&[]), Some(&e)),
+    }
+}
+
+fn skipped<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    error: Option<&Error>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let item = Skipped {
+        data: PyBytes::new(py, data).unbind(),
+        error: error.map(|e| decode_error_value(py, e)),
+    };
+    Bound::new(py, item).map(Bound::into_any)
+}
+
+/// The deframer for `protocol`; Modbus TCP and ASCII frames carry no role, so one is needed.
+fn deframer_for(protocol: &str, kind: Kind, role: Option<Role>) -> PyResult<AnyDeframer> {
+    if let (Kind::Modbus(Framing::Tcp | Framing::Ascii), None) = (kind, role) {
+        return Err(PyValueError::new_err(format!(
+            "{protocol} needs role='request' or role='response' (only RTU can tell them apart)"
+        )));
+    }
+    AnyDeframer::for_protocol(protocol, role)
+        .ok_or_else(|| PyValueError::new_err(format!("no deframer for {protocol}")))
+}
+
+/// Splits one buffer holding many frames back to back (a capture of a serial line or a TCP
+/// stream) and decodes them all: a list of frames, with `Skipped` items for garbage, frames
+/// that did not decode, and an incomplete frame at the end. Modbus RTU without a `role` is a
+/// shared bus: requests and responses alternate.
+#[pyfunction]
+#[pyo3(signature = (protocol, data, role = None))]
+fn decode_stream<'py>(
+    py: Python<'py>,
+    protocol: &str,
+    data: &Bound<'py, PyAny>,
+    role: Option<&str>,
+) -> PyResult<Bound<'py, PyList>> {
+    let kind = kind_of(protocol)?;
+    let role = role_of(role)?;
+    let mut deframer = deframer_for(protocol, kind, role)?;
+    let input = Input::new(data)?;
+    let bytes = input.as_slice();
+    let out = PyList::empty(py);
+    let mut pos = 0;
+    let mut idle = false;
+    while let Some(rest) = bytes.get(pos..).filter(|r| !r.is_empty()) {
+        match deframer.deframe(rest) {
+            Deframed::Frame(span) => {
+                let frame_role = deframer.last_role().or(role);
+                let range = pos + span.start..pos + span.end;
+                out.append(stream_item(py, kind, frame_role, &input, range)?)?;
+                pos += span.end.max(1);
+            }
+            Deframed::Skipped(span) => {
+                out.append(skipped(py, rest.get(..span.end).unwrap_or(&[]), None)?)?;
+                pos += span.end.max(1);
+            }
+            // The end of the buffer is where the line fell silent.
+            Deframed::NeedMore(_) if !idle => {
+                deframer.line_idle();
+                idle = true;
+            }
+            Deframed::NeedMore(n) => {
+                let incomplete = Error::truncated(Layer::Deframer, 0, rest.len() + n, rest.len());
+                out.append(skipped(py, rest, Some(&incomplete))?)?;
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A stream deframer: `feed` it bytes as they arrive, iterate it for the frames (and `Skipped`
+/// items) that are complete.
+#[pyclass(module = "causeway")]
+pub struct Stream {
+    inner: CodecStream<Growable, AnyDeframer>,
+    kind: Kind,
+    role: Option<Role>,
+}
+
+#[pymethods]
+impl Stream {
+    /// A stream of `protocol` frames; Modbus TCP and ASCII need the `role` they carry, Modbus RTU
+    /// without one follows a shared bus. At most `capacity` bytes are buffered.
+    #[new]
+    #[pyo3(signature = (protocol, role = None, capacity = 65536))]
+    fn new(protocol: &str, role: Option<&str>, capacity: usize) -> PyResult<Self> {
+        let kind = kind_of(protocol)?;
+        let role = role_of(role)?;
+        let deframer = deframer_for(protocol, kind, role)?;
+        Ok(Stream {
+            inner: CodecStream::new(Growable::new(capacity), deframer),
+            kind,
+            role,
+        })
+    }
+
+    /// Appends received bytes. Raises `DecodeError` (kind `capacity`) when they do not fit:
+    /// iterate the stream to take the complete frames out first.
+    fn feed(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        let input = Input::new(data)?;
+        self.inner
+            .push(input.as_slice())
+            .map_err(|e| decode_error(py, &e))
+    }
+
+    /// The line has been silent (Modbus RTU: 3.5 characters): what is buffered ends there.
+    fn line_idle(&mut self) {
+        self.inner.deframer_mut().line_idle();
+    }
+
+    /// Drops everything buffered.
+    fn clear(&mut self) {
+        self.inner.clear();
+    }
+
+    /// Bytes buffered and not yet returned.
+    #[getter]
+    fn buffered(&self) -> usize {
+        self.inner.buffered()
+    }
+
+    /// At least this many more bytes are needed before the next frame can complete.
+    #[getter]
+    fn needed(&self) -> usize {
+        self.inner.needed()
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let (kind, role) = (self.kind, self.role);
+        let item = match self.inner.next_event() {
+            None => return Ok(None),
+            Some(Event::Skipped(bytes)) => return skipped(py, bytes, None).map(Some),
+            Some(Event::Frame(bytes)) => PyBytes::new(py, bytes),
+        };
+        let frame_role = self.inner.deframer_mut().last_role().or(role);
+        let input = Input::Bytes(item);
+        let len = input.as_slice().len();
+        stream_item(py, kind, frame_role, &input, 0..len).map(Some)
+    }
+}
+
+/// Builds a frame from its description (the `frame` dict of `to_dict()`, or one written by
+/// hand): checksums, lengths and byte counts are computed.
+#[pyfunction]
+fn encode<'py>(
+    py: Python<'py>,
+    protocol: &str,
+    frame: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let codec = find(protocol).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown protocol {protocol:?}; this build has: {}",
+            known()
+        ))
+    })?;
+    let json = py_to_json(frame)?;
+    let mut out = [0u8; MAX_FRAME];
+    let n = (codec.encode)(&json, &mut out).map_err(|e| encode_error(py, &e))?;
+    Ok(PyBytes::new(py, out.get(..n).unwrap_or(&[])))
+}
+
+/// Like `encode`, writing into `buffer` (a writable bytes-like object) at `offset`; returns the
+/// number of bytes written. Raises `EncodeError` (kind `capacity`) when it does not fit.
+#[pyfunction]
+#[pyo3(signature = (protocol, frame, buffer, offset = 0))]
+fn encode_into(
+    py: Python<'_>,
+    protocol: &str,
+    frame: &Bound<'_, PyAny>,
+    buffer: &Bound<'_, PyAny>,
+    offset: usize,
+) -> PyResult<usize> {
+    let bytes = encode(py, protocol, frame)?;
+    let bytes = bytes.as_bytes();
+    let buf = PyUntypedBuffer::get(buffer)
+        .map_err(|_| PyTypeError::new_err("buffer must be a writable bytes-like object"))?;
+    if buf.readonly() || buf.item_size() != 1 || !buf.is_c_contiguous() {
+        return Err(PyTypeError::new_err(
+            "buffer must be a writable, contiguous buffer of bytes",
+        ));
+    }
+    let end = offset.saturating_add(bytes.len());
+    if end > buf.len_bytes() {
+        let e = Error::new(
+            Layer::Deframer,
+            offset,
+            ErrorKind::Capacity {
+                needed: end,
+                capacity: buf.len_bytes(),
+            },
+        );
+        return Err(encode_error(py, &e));
+    }
+    // SAFETY: the buffer is writable, C-contiguous, of one-byte items and at least `end` bytes
+    // long (checked above); it stays exported while `buf` lives, and no Python code runs while
+    // the slice exists.
+    let out =
+        unsafe { core::slice::from_raw_parts_mut(buf.buf_ptr().cast::<u8>(), buf.len_bytes()) };
+    if let Some(dst) = out.get_mut(offset..end) {
+        dst.copy_from_slice(bytes);
+    }
+    Ok(bytes.len())
+}
+
+/// The protocol names this build decodes and encodes.
+#[pyfunction]
+fn protocols() -> Vec<&'static str> {
+    codecs().iter().map(|c| c.name).collect()
+}
+
+/// Adds the protocol-neutral functions and classes.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(decode, m)?)?;
+    m.add_function(wrap_pyfunction!(decode_many, m)?)?;
+    m.add_function(wrap_pyfunction!(decode_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(encode, m)?)?;
+    m.add_function(wrap_pyfunction!(encode_into, m)?)?;
+    m.add_function(wrap_pyfunction!(protocols, m)?)?;
+    m.add_class::<Stream>()?;
+    m.add_class::<Skipped>()?;
+    m.add_class::<crate::convert::PyPoint>()?;
+    m.add_class::<crate::convert::PointIterator>()?;
+    Ok(())
+}
