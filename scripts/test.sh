@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check causeway has, in the order CI runs them. Installs the tools it needs if missing
-# (cargo-fuzz from crates.io, pymodbus from PyPI). FUZZ_SECONDS sets the per-target fuzz time.
+# (tshark and valgrind from Debian, cbindgen and cargo-fuzz from crates.io, pymodbus and the
+# Python package's pinned test dependencies from PyPI). FUZZ_SECONDS sets the per-target fuzz time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-8}
@@ -41,6 +42,15 @@ step "README main job on the bundled capture"
 out=$(cargo run --release -q -p causeway-cli -- pcap samples/modbus-tcp.pcap --map samples/modbus-map.toml)
 lines=$(printf '%s\n' "$out" | grep -c '"protocol":"modbus-tcp"')
 [ "$lines" -ge 16 ] || { echo "expected at least 16 decoded Modbus frames, got $lines"; exit 1; }
+
+step "Python package: pip install ./python in a fresh virtualenv, pytest, benchmarks run once"
+venv=target/python-venv
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/pip" install -q "./python[test]"
+"$venv/bin/pytest" -q -p no:cacheprovider python/tests
+"$venv/bin/pytest" -q -p no:cacheprovider python/benchmarks --benchmark-disable
+(cd python/benchmarks && "../../$venv/bin/python" memory.py)
 
 step "conformance vectors match their generators (pymodbus; libmbus corpus and EN 13757-3 tables)"
 python3 -c "import pymodbus" 2>/dev/null || python3 -m pip install -q "$PYMODBUS"

@@ -13,7 +13,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::convert::py_to_json;
+use crate::convert::{acyclic, py_to_json};
 use crate::errors::{decode_error, decode_error_value, encode_error};
 use crate::input::Input;
 use crate::mbus::MbusFrame;
@@ -78,12 +78,12 @@ fn decode_range<'py>(
         Kind::Modbus(framing) => {
             let role = role.unwrap_or(Role::Request);
             match ModbusFrame::decode(input, range, framing, role) {
-                Ok(frame) => Bound::new(py, frame)?.into_any(),
+                Ok(frame) => acyclic(py, frame)?.into_any(),
                 Err(e) => return Ok(Err(e)),
             }
         }
         Kind::Mbus => match MbusFrame::decode(input, range) {
-            Ok(frame) => Bound::new(py, frame)?.into_any(),
+            Ok(frame) => acyclic(py, frame)?.into_any(),
             Err(e) => return Ok(Err(e)),
         },
     }))

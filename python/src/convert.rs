@@ -3,9 +3,25 @@
 use causeway_core::{DateTime, Point, Precision, Reason, Unit, Value, Zone};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value as Json};
+
+/// A new object of a class whose instances hold no references to other containers, so they
+/// can never be part of a reference cycle: it is taken off the cycle collector's lists, which
+/// would otherwise rescan every live frame of a large batch on each collection.
+pub fn acyclic<T: pyo3::PyClass>(py: Python<'_>, value: T) -> PyResult<Bound<'_, T>>
+where
+    PyClassInitializer<T>: From<T>,
+{
+    let obj = Bound::new(py, value)?;
+    // SAFETY: `obj` is a live object of a GC type (every pyclass is one); untracking it only
+    // removes it from the collector's lists, and it references no container that could form
+    // a cycle through it.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
+    Ok(obj)
+}
 
 /// A JSON value as the Python object `json.loads` would give for it.
 pub fn json_to_py<'py>(py: Python<'py>, value: &Json) -> PyResult<Bound<'py, PyAny>> {
@@ -303,8 +319,14 @@ impl PointIterator {
         slf
     }
 
-    fn __next__(mut slf: PyRefMut<'_, Self>) -> Option<PyPoint> {
-        slf.points.next().map(|point| PyPoint { point })
+    fn __next__<'py>(
+        mut slf: PyRefMut<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<Option<Bound<'py, PyPoint>>> {
+        slf.points
+            .next()
+            .map(|point| acyclic(py, PyPoint { point }))
+            .transpose()
     }
 
     fn __length_hint__(&self) -> usize {

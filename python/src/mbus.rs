@@ -8,16 +8,16 @@ use causeway_codecs::mbus::encode::{self, Selection};
 use causeway_codecs::mbus::json::identity_json;
 use causeway_codecs::mbus::link::{self, Frame, FrameKind};
 use causeway_codecs::mbus::master;
-use causeway_codecs::mbus::points::reading;
+use causeway_codecs::mbus::points::{body_points, reading};
 use causeway_codecs::mbus::record::{Item, Record, Records};
 use causeway_codecs::registry::find;
 use causeway_codecs::Error;
-use causeway_core::{Manufacturer, Medium, Point, Quantity, Unit, Value};
+use causeway_core::{Manufacturer, Medium, Quantity, Unit, Value};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::convert::{json_to_py, value_to_py, PointIterator};
+use crate::convert::{acyclic, json_to_py, value_to_py, PointIterator};
 use crate::errors::{decode_error, encode_error};
 use crate::input::{Input, Span};
 
@@ -191,12 +191,12 @@ impl MbusFrame {
     /// The telegram's canonical points (one per data record, and one for manufacturer data),
     /// made one at a time as you iterate.
     fn points(&self, py: Python<'_>) -> PyResult<PointIterator> {
-        let codec = find("mbus").ok_or_else(|| PyValueError::new_err("mbus not compiled in"))?;
-        let decoded =
-            (codec.decode)(None, self.span.bytes(py)).map_err(|e| decode_error(py, &e))?;
-        Ok(PointIterator::new(
-            decoded.points.into_iter().map(Point::into_owned).collect(),
-        ))
+        let mut points = Vec::new();
+        if let (Some(body), Some(address)) = (self.body(py)?, self.frame(py)?.address()) {
+            body_points(address, &body, |p| points.push(p.into_owned()))
+                .map_err(|e| decode_error(py, &e))?;
+        }
+        Ok(PointIterator::new(points))
     }
 
     /// The frame's fields as a dict: the `frame` object of [`to_dict`].
@@ -444,7 +444,7 @@ impl RecordIterator {
         slf
     }
 
-    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<PyRecord>> {
+    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyRecord>>> {
         let bytes = self.span.bytes(py);
         let end = bytes.len().saturating_sub(2);
         while let Some(at) = self.next {
@@ -457,7 +457,9 @@ impl RecordIterator {
                     self.next = None;
                     return Err(decode_error(py, &e));
                 }
-                Some(Ok(Item::Record(r))) => return Ok(Some(PyRecord::new(&r, self.msb_first))),
+                Some(Ok(Item::Record(r))) => {
+                    return acyclic(py, PyRecord::new(&r, self.msb_first)).map(Some)
+                }
                 Some(Ok(Item::Manufacturer { .. })) => self.next = None,
                 Some(Ok(Item::Filler { .. } | Item::GlobalReadout { .. })) => {}
             }

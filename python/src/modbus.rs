@@ -4,7 +4,9 @@ use core::ops::Range;
 
 use causeway_codecs::modbus::adu::{Adu, Framing};
 use causeway_codecs::modbus::map::RegisterMap as Map;
-use causeway_codecs::modbus::points::{exchange_points, map_points};
+use causeway_codecs::modbus::points::{
+    exchange_points, map_points, request_points, response_points,
+};
 use causeway_codecs::modbus::{tcp, FunctionCode, Request, Response};
 use causeway_codecs::registry::find;
 use causeway_codecs::{Error, Role};
@@ -25,6 +27,9 @@ pub struct ModbusFrame {
     role: Role,
     unit_id: u8,
     mbap: Option<tcp::Header>,
+    function_code: u8,
+    /// Where the PDU lies in the frame's bytes (`None` for ASCII, whose PDU is hex text).
+    pdu: Option<Range<usize>>,
 }
 
 impl ModbusFrame {
@@ -47,18 +52,24 @@ impl ModbusFrame {
             role,
             unit_id: adu.unit_id,
             mbap: adu.mbap,
+            function_code: adu.pdu().first().copied().unwrap_or(0),
+            pdu: match framing {
+                Framing::Tcp => Some(tcp::HEADER_LEN..bytes.len()),
+                Framing::Rtu | Framing::RtuOverTcp => Some(1..bytes.len().saturating_sub(2)),
+                Framing::Ascii => None,
+            },
         })
     }
 
-    /// Runs `f` on the frame's checked ADU.
-    fn with_adu<T>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&Adu<'_>) -> Result<T, Error>,
-    ) -> PyResult<T> {
-        Adu::parse(self.framing, self.span.bytes(py))
-            .and_then(|adu| f(&adu))
-            .map_err(|e| decode_error(py, &e))
+    /// Runs `f` on the frame's PDU (checked at decode; ASCII hex is decoded again).
+    fn with_pdu<T>(&self, py: Python<'_>, f: impl FnOnce(&[u8]) -> T) -> PyResult<T> {
+        let bytes = self.span.bytes(py);
+        match &self.pdu {
+            Some(range) => Ok(f(bytes.get(range.clone()).unwrap_or(&[]))),
+            None => Adu::parse(self.framing, bytes)
+                .map(|adu| f(adu.pdu()))
+                .map_err(|e| decode_error(py, &e)),
+        }
     }
 
     fn device(&self) -> Device {
@@ -126,32 +137,27 @@ impl ModbusFrame {
 
     /// The function code as sent (bit 7 set in an exception response).
     #[getter]
-    fn function_code(&self, py: Python<'_>) -> PyResult<u8> {
-        self.with_adu(py, |adu| Ok(adu.pdu().first().copied().unwrap_or(0)))
+    fn function_code(&self) -> u8 {
+        self.function_code
     }
 
     /// The function's name (`read_holding_registers`, ...), `None` for user-defined codes.
     #[getter]
-    fn function(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
-        self.function_code(py)
-            .map(|fc| FunctionCode(fc & 0x7F).name())
+    fn function(&self) -> Option<&'static str> {
+        FunctionCode(self.function_code & 0x7F).name()
     }
 
     /// Whether this is an exception response.
     #[getter]
-    fn is_exception(&self, py: Python<'_>) -> PyResult<bool> {
-        Ok(self.role == Role::Response && self.function_code(py)? & 0x80 != 0)
+    fn is_exception(&self) -> bool {
+        self.role == Role::Response && self.function_code & 0x80 != 0
     }
 
     /// The exception code of an exception response.
     #[getter]
     fn exception_code(&self, py: Python<'_>) -> PyResult<Option<u8>> {
-        self.with_adu(py, |adu| {
-            Ok(match (self.role, adu.pdu()) {
-                (Role::Response, [fc, code, ..]) if fc & 0x80 != 0 => Some(*code),
-                _ => None,
-            })
-        })
+        let code = self.with_pdu(py, |pdu| pdu.get(1).copied())?;
+        Ok(code.filter(|_| self.is_exception()))
     }
 
     /// The register values (`list[int]`) or bits (`list[bool]`) the frame carries: read
@@ -159,29 +165,29 @@ impl ModbusFrame {
     /// for frames without a value list.
     #[getter]
     fn values<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let bytes = self.span.bytes(py);
-        let adu = Adu::parse(self.framing, bytes).map_err(|e| decode_error(py, &e))?;
-        let list = match self.role {
-            Role::Request => match adu.request().map_err(|e| decode_error(py, &e))? {
-                Request::WriteMultipleCoils { coils, .. } => Some(bools(py, coils.iter())?),
-                Request::WriteMultipleRegisters { values, .. }
-                | Request::ReadWriteMultipleRegisters { values, .. } => {
-                    Some(ints(py, values.iter())?)
-                }
-                _ => None,
-            },
-            Role::Response => match adu.response().map_err(|e| decode_error(py, &e))? {
-                Response::ReadCoils { coils: b } | Response::ReadDiscreteInputs { inputs: b } => {
-                    Some(bools(py, b.iter())?)
-                }
-                Response::ReadHoldingRegisters { values }
-                | Response::ReadInputRegisters { values }
-                | Response::ReadWriteMultipleRegisters { values }
-                | Response::ReadFifoQueue { values } => Some(ints(py, values.iter())?),
-                _ => None,
-            },
-        };
-        Ok(list)
+        let role = self.role;
+        self.with_pdu(py, |pdu| {
+            let list = match role {
+                Role::Request => match Request::parse(pdu).map_err(|e| decode_error(py, &e))? {
+                    Request::WriteMultipleCoils { coils, .. } => Some(bools(py, coils.iter())?),
+                    Request::WriteMultipleRegisters { values, .. }
+                    | Request::ReadWriteMultipleRegisters { values, .. } => {
+                        Some(ints(py, values.iter())?)
+                    }
+                    _ => None,
+                },
+                Role::Response => match Response::parse(pdu).map_err(|e| decode_error(py, &e))? {
+                    Response::ReadCoils { coils: b }
+                    | Response::ReadDiscreteInputs { inputs: b } => Some(bools(py, b.iter())?),
+                    Response::ReadHoldingRegisters { values }
+                    | Response::ReadInputRegisters { values }
+                    | Response::ReadWriteMultipleRegisters { values }
+                    | Response::ReadFifoQueue { values } => Some(ints(py, values.iter())?),
+                    _ => None,
+                },
+            };
+            Ok(list)
+        })?
     }
 
     /// The frame's fields as a dict: the `frame` object of [`to_dict`].
@@ -216,11 +222,19 @@ impl ModbusFrame {
                 ))
             }
             (None, None) => {
-                let codec = find(self.framing.protocol())
-                    .ok_or_else(|| PyValueError::new_err("protocol not compiled in"))?;
-                let decoded = (codec.decode)(Some(self.role), self.span.bytes(py))
+                let adu = Adu::parse(self.framing, self.span.bytes(py))
                     .map_err(|e| decode_error(py, &e))?;
-                points.extend(decoded.points.into_iter().map(Point::into_owned));
+                let sink = |p: Point<'_>| points.push(p.into_owned());
+                match self.role {
+                    Role::Request => {
+                        let req = adu.request().map_err(|e| decode_error(py, &e))?;
+                        request_points(self.device(), &req, sink);
+                    }
+                    Role::Response => {
+                        let resp = adu.response().map_err(|e| decode_error(py, &e))?;
+                        response_points(self.device(), &resp, sink);
+                    }
+                }
             }
             (Some(req_frame), map) => {
                 if req_frame.role != Role::Request || self.role != Role::Response {
@@ -252,20 +266,17 @@ impl ModbusFrame {
         self.span.bytes(py).len()
     }
 
-    fn __repr__(&self, py: Python<'_>) -> String {
-        let function = match self.function_code(py) {
-            Ok(fc) => FunctionCode(fc & 0x7F)
-                .name()
-                .map_or_else(|| format!("function {fc}"), str::to_owned),
-            Err(_) => "?".to_owned(),
-        };
+    fn __repr__(&self) -> String {
+        let function = self
+            .function()
+            .map_or_else(|| format!("function {}", self.function_code), str::to_owned);
         format!(
             "<ModbusFrame {} {} unit {} {}{}>",
             self.framing.protocol(),
             self.role.name(),
             self.unit_id,
             function,
-            if self.is_exception(py).unwrap_or(false) {
+            if self.is_exception() {
                 " exception"
             } else {
                 ""

@@ -7,7 +7,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use causeway_core::{Device, Manufacturer, Medium};
+use causeway_core::{Manufacturer, Medium};
 use serde_json::{json, Map, Value as Json};
 
 use crate::cursor::Writer;
@@ -18,7 +18,7 @@ use crate::Role;
 
 use super::app::{self, application_error_name, Body, Header, Identity};
 use super::link::{self, CField, Frame, FrameKind};
-use super::points::{fixed_points, telegram_points};
+use super::points::body_points;
 use super::record::{Item, Record, Records};
 use super::vif::Vife;
 
@@ -147,6 +147,7 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
             .get(Frame::<&[u8]>::DATA_OFFSET..bytes.len().saturating_sub(2))
             .unwrap_or(&[]);
         let body = app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)?;
+        body_points(a, &body, |p| points.push(p))?;
         // Bytes the typed fields of these bodies do not cover are kept as raw `data`.
         let covered = match body {
             Body::ApplicationError(_) | Body::ApplicationReset(_) => 1,
@@ -169,17 +170,12 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
                     frame.insert("msb_first".into(), json!(true));
                 }
                 records_json(&records, &mut frame)?;
-                let device = header
-                    .and_then(|h| h.identity)
-                    .map_or(Device::MBusPrimary { address: a }, |i| i.device());
-                telegram_points(device, &records, msb_first, |p| points.push(p))?;
             }
             Body::Fixed(fd) => {
                 frame.insert("fixed".into(), json!({
                     "id": alloc::format!("{:08X}", fd.id), "access_number": fd.access_number, "status": fd.status,
                     "medium": fd.medium, "units": fd.units, "counters": [hex(&fd.counters[0]), hex(&fd.counters[1])],
                 }));
-                fixed_points(Device::MBusPrimary { address: a }, &fd, |p| points.push(p));
             }
             Body::ApplicationError(code) => {
                 let c = code.unwrap_or(0);
@@ -194,14 +190,8 @@ fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
             Body::ApplicationReset(sub) => {
                 frame.insert("application_reset".into(), json!({"subcode": sub}));
             }
-            Body::DataSend { msb_first, records } => {
+            Body::DataSend { records, .. } => {
                 records_json(&records, &mut frame)?;
-                telegram_points(
-                    Device::MBusPrimary { address: a },
-                    &records,
-                    msb_first,
-                    |p| points.push(p),
-                )?;
             }
             Body::Selection { identity, records } => {
                 frame.insert("selection".into(), identity_json(&identity));

@@ -13,6 +13,7 @@ use causeway_core::{
     Address, Decimal, Device, Point, Quality, Quantity, Reason, Text, Unit, Value,
 };
 
+use super::app::Body;
 use super::data::DataValue;
 use super::record::{Item, Record, Records};
 use super::vif::{VifKind, Vife};
@@ -142,6 +143,37 @@ fn scaled(raw: Decimal, exponent: i16, offset: Option<i16>) -> Value<'static> {
     }
 }
 
+/// The points of a telegram's application layer: variable data and data a master sends (the
+/// device is the meter's identity when the header carries one, else its primary `address`),
+/// and the two counters of a fixed data structure. Other bodies have none.
+pub fn body_points<'a>(
+    address: u8,
+    body: &Body<'a>,
+    sink: impl FnMut(Point<'a>),
+) -> Result<(), crate::Error> {
+    let primary = Device::MBusPrimary { address };
+    match body {
+        Body::Variable {
+            header,
+            msb_first,
+            records,
+        } => {
+            let device = header
+                .and_then(|h| h.identity)
+                .map_or(primary, |i| i.device());
+            telegram_points(device, records, *msb_first, sink)
+        }
+        Body::DataSend { msb_first, records } => {
+            telegram_points(primary, records, *msb_first, sink)
+        }
+        Body::Fixed(fd) => {
+            fixed_points(primary, fd, sink);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Calls `sink` with a point for every data record in `records` (and one for manufacturer data),
 /// each stamped with the date-time record of its storage number. Stops at the first structural
 /// error and returns it.
@@ -230,10 +262,10 @@ impl Stamps {
 
 /// The two counters of a fixed data structure (CI 73/77) as points `rec:0` and `rec:1`. Unit
 /// code 3E means counter 1's unit, historic (storage 1); status bit 6 marks stored values.
-pub fn fixed_points(
+pub fn fixed_points<'a>(
     device: Device,
     fd: &super::app::FixedData,
-    mut sink: impl FnMut(Point<'static>),
+    mut sink: impl FnMut(Point<'a>),
 ) {
     for i in 0..2u8 {
         let mut p = Point::new(
