@@ -56,13 +56,14 @@ fn role_of(role: Option<&str>) -> PyResult<Option<Role>> {
     .transpose()
 }
 
-/// The role a single Modbus frame must be decoded in.
-fn required_role(kind: Kind, protocol: &str, role: Option<Role>) -> PyResult<Option<Role>> {
-    match (kind, role) {
+/// The decoder and role for single frames of `protocol`: Modbus frames need their role.
+fn single_frames(protocol: &str, role: Option<&str>) -> PyResult<(Kind, Option<Role>)> {
+    let kind = kind_of(protocol)?;
+    match (kind, role_of(role)?) {
         (Kind::Modbus(_), None) => Err(PyValueError::new_err(format!(
             "{protocol} needs role='request' or role='response'"
         ))),
-        _ => Ok(role),
+        (kind, role) => Ok((kind, role)),
     }
 }
 
@@ -98,8 +99,7 @@ fn decode<'py>(
     data: &Bound<'py, PyAny>,
     role: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let kind = kind_of(protocol)?;
-    let role = required_role(kind, protocol, role_of(role)?)?;
+    let (kind, role) = single_frames(protocol, role)?;
     let input = Input::new(data)?;
     let len = input.as_slice().len();
     decode_range(py, kind, role, &input, 0..len)?.map_err(|e| decode_error(py, &e))
@@ -115,8 +115,7 @@ fn decode_many<'py>(
     frames: &Bound<'py, PyAny>,
     role: Option<&str>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let kind = kind_of(protocol)?;
-    let role = required_role(kind, protocol, role_of(role)?)?;
+    let (kind, role) = single_frames(protocol, role)?;
     let out = PyList::empty(py);
     for (i, item) in frames.try_iter()?.enumerate() {
         let input = Input::new(&item?)?;

@@ -477,6 +477,16 @@ fn frame_bytes(
     Ok(PyBytes::new(py, buf.get(..n).unwrap_or(&[])))
 }
 
+/// What a master's `transmit` wrote, as `bytes` (`None` when there is nothing to send).
+fn transmitted(
+    py: Python<'_>,
+    transmit: impl FnOnce(&mut [u8]) -> Result<Option<usize>, Error>,
+) -> PyResult<Option<Bound<'_, PyBytes>>> {
+    let mut buf = [0u8; link::MAX_FRAME];
+    let n = transmit(&mut buf).map_err(|e| encode_error(py, &e))?;
+    Ok(n.map(|n| PyBytes::new(py, buf.get(..n).unwrap_or(&[]))))
+}
+
 /// SND_NKE: link reset of the slave at `address`.
 #[pyfunction]
 fn snd_nke(py: Python<'_>, address: u8) -> PyResult<Bound<'_, PyBytes>> {
@@ -622,12 +632,7 @@ impl ReadMeter {
 
     /// The frame to send now, or `None`: then wait for an answer or the timeout.
     fn transmit<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let mut buf = [0u8; link::MAX_FRAME];
-        let n = self
-            .inner
-            .transmit(&mut buf)
-            .map_err(|e| encode_error(py, &e))?;
-        Ok(n.map(|n| PyBytes::new(py, buf.get(..n).unwrap_or(&[]))))
+        transmitted(py, |out| self.inner.transmit(out))
     }
 
     /// A frame arrived (from the deframer).
@@ -679,12 +684,7 @@ impl Scan {
 
     /// The frame to send now, or `None`: then wait for an answer or the timeout.
     fn transmit<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let mut buf = [0u8; link::MAX_FRAME];
-        let n = self
-            .inner
-            .transmit(&mut buf)
-            .map_err(|e| encode_error(py, &e))?;
-        Ok(n.map(|n| PyBytes::new(py, buf.get(..n).unwrap_or(&[]))))
+        transmitted(py, |out| self.inner.transmit(out))
     }
 
     /// A frame arrived (from the deframer).
