@@ -1,16 +1,19 @@
 //! Carrier layers: Ethernet II (IEEE 802.3 §3.1), IEEE 802.1Q tags, IPv4 (RFC 791), UDP (RFC 768)
-//! and TCP (RFC 9293) — checked views that find the payload a protocol codec needs.
+//! and TCP (RFC 9293) — checked headers that find the payload a protocol codec needs, and the
+//! emitters of Ethernet, 802.1Q, IPv4 and UDP that EPA-S frames travel in.
 //!
-//! Ethernet padding after the IP datagram is ignored (the IPv4 total length bounds the payload).
-//! IPv4 header checksums are verified; fragments are reported as unsupported rather than misread.
-//! UDP checksums are verified when non-zero. TCP checksums are not verified by [`Tcp::new_checked`]
-//! (captures taken on the sending host carry offloaded, unfilled checksums); use
-//! [`Tcp::checksum_ok`] where it matters.
+//! Ethernet padding after the IP datagram is ignored (the IPv4 total length bounds the payload);
+//! [`pad`] fills a frame to the 60-octet minimum. One 802.1Q tag is parsed; stacked tags
+//! (802.1ad, or a second 802.1Q) are rejected as unsupported. IPv4 options are kept; header
+//! checksums are verified and emitted; fragments are reported as unsupported rather than misread.
+//! UDP checksums are verified when non-zero and emitted over the pseudo-header. TCP checksums are
+//! not verified by [`Tcp::new_checked`] (captures taken on the sending host carry offloaded,
+//! unfilled checksums); use [`Tcp::checksum_ok`] where it matters.
 
 use core::net::Ipv4Addr;
 
 use crate::checksum::{internet_finish, internet_sum};
-use crate::cursor::Reader;
+use crate::cursor::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Layer, Result};
 
 /// EtherType of IPv4.
@@ -23,6 +26,8 @@ pub const ETHERTYPE_QINQ: u16 = 0x88A8;
 pub const IP_TCP: u8 = 6;
 /// IP protocol number of UDP.
 pub const IP_UDP: u8 = 17;
+/// Smallest Ethernet frame without its FCS; shorter frames are padded with zeros.
+pub const MIN_FRAME: usize = 60;
 
 /// An 802.1Q tag control information.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -110,6 +115,46 @@ impl Ethernet {
             r.pos(),
         ))
     }
+
+    /// Header length: 14 octets, 18 with the tag.
+    pub const fn header_len(&self) -> usize {
+        if self.vlan.is_some() {
+            18
+        } else {
+            14
+        }
+    }
+
+    /// Writes the header (with its tag).
+    pub fn emit(&self, w: &mut Writer<'_>) -> Result<()> {
+        w.put(&self.dst)?;
+        w.put(&self.src)?;
+        if let Some(tag) = self.vlan {
+            w.u16_be(ETHERTYPE_VLAN)?;
+            w.u16_be(u16::from(tag.pcp & 7) << 13 | u16::from(tag.dei) << 12 | (tag.vid & 0x0FFF))?;
+        }
+        w.u16_be(self.ethertype)
+    }
+}
+
+/// Pads the frame of `len` octets at the start of `out` with zeros up to [`MIN_FRAME`]; returns
+/// the padded length.
+pub fn pad(out: &mut [u8], len: usize) -> Result<usize> {
+    if len >= MIN_FRAME {
+        return Ok(len);
+    }
+    let capacity = out.len();
+    out.get_mut(len..MIN_FRAME)
+        .ok_or(Error::new(
+            Layer::Ethernet,
+            len,
+            ErrorKind::Capacity {
+                needed: MIN_FRAME,
+                capacity,
+            },
+        ))?
+        .fill(0);
+    Ok(MIN_FRAME)
 }
 
 /// A checked IPv4 header.
@@ -135,6 +180,8 @@ pub struct Ipv4 {
     pub header_len: usize,
     /// Total length from the header.
     pub total_len: usize,
+    /// Options (`header_len - 20` octets; the rest of the array is zero).
+    pub options: [u8; 40],
 }
 
 impl Ipv4 {
@@ -207,6 +254,13 @@ impl Ipv4 {
             ));
         }
         let payload = packet.get(header_len..total_len).unwrap_or(&[]);
+        let mut options = [0u8; 40];
+        if let (Some(dst), Some(src)) = (
+            options.get_mut(..header_len - 20),
+            header.get(20..header_len),
+        ) {
+            dst.copy_from_slice(src);
+        }
         Ok((
             Ipv4 {
                 src,
@@ -219,9 +273,59 @@ impl Ipv4 {
                 checksum,
                 header_len,
                 total_len,
+                options,
             },
             payload,
         ))
+    }
+
+    /// The options octets.
+    pub fn options(&self) -> &[u8] {
+        self.options
+            .get(..self.header_len.saturating_sub(20))
+            .unwrap_or(&[])
+    }
+
+    /// Writes the header for a payload of `payload_len` octets: the total length and the header
+    /// checksum are computed, the other fields (options included) taken from `self`.
+    pub fn emit(&self, payload_len: usize, w: &mut Writer<'_>) -> Result<()> {
+        let options = self.options();
+        let header_len = 20 + options.len();
+        let total = header_len + payload_len;
+        let total_len = u16::try_from(total).map_err(|_| {
+            Error::new(
+                Layer::Ipv4,
+                2,
+                ErrorKind::Oversize {
+                    limit: 0xFFFF,
+                    found: total,
+                },
+            )
+        })?;
+        if options.len() % 4 != 0 {
+            return Err(Error::invalid(
+                Layer::Ipv4,
+                20,
+                "options length",
+                "a multiple of 4 octets",
+                options.len() as u64,
+            ));
+        }
+        let mut header = [0u8; 60];
+        let mut h = Writer::new(&mut header, Layer::Ipv4);
+        h.put(&[0x40 | (header_len / 4) as u8, self.tos])?;
+        h.u16_be(total_len)?;
+        h.u16_be(self.id)?;
+        h.u16_be(if self.dont_fragment { 0x4000 } else { 0 })?;
+        h.put(&[self.ttl, self.protocol, 0, 0])?;
+        h.put(&self.src.octets())?;
+        h.put(&self.dst.octets())?;
+        h.put(options)?;
+        let bytes = h.written();
+        let checksum = recompute(bytes);
+        w.put(bytes.get(..10).unwrap_or(&[]))?;
+        w.u16_be(checksum)?;
+        w.put(bytes.get(12..).unwrap_or(&[]))
     }
 
     /// The RFC 768/9293 pseudo-header sum for a payload of `len` bytes.
@@ -298,6 +402,39 @@ impl Udp {
             }
         }
         Ok((udp, bytes.get(8..).unwrap_or(&[])))
+    }
+
+    /// Writes the header and `payload`, carried in `ip`: the length is computed, and the checksum
+    /// over the pseudo-header unless `self.checksum` is 0 (no checksum, RFC 768).
+    pub fn emit(&self, ip: &Ipv4, payload: &[u8], w: &mut Writer<'_>) -> Result<()> {
+        let len = payload.len() + 8;
+        let length = u16::try_from(len).map_err(|_| {
+            Error::new(
+                Layer::Udp,
+                4,
+                ErrorKind::Oversize {
+                    limit: 0xFFFF,
+                    found: len,
+                },
+            )
+        })?;
+        let [s0, s1] = self.src_port.to_be_bytes();
+        let [d0, d1] = self.dst_port.to_be_bytes();
+        let [l0, l1] = length.to_be_bytes();
+        let head = [s0, s1, d0, d1, l0, l1];
+        let checksum = match self.checksum {
+            0 => 0,
+            _ => match internet_finish(internet_sum(
+                internet_sum(ip.pseudo_sum(len), &head),
+                payload,
+            )) {
+                0 => 0xFFFF,
+                sum => sum,
+            },
+        };
+        w.put(&head)?;
+        w.u16_be(checksum)?;
+        w.put(payload)
     }
 }
 
@@ -432,6 +569,35 @@ mod tests {
     }
 
     #[test]
+    fn emitters_rebuild_the_frame() {
+        let f = frame();
+        let (eth, at) = Ethernet::parse(&f).unwrap();
+        let (ip, payload) = Ipv4::parse(&f[at..]).unwrap();
+        let (udp, data) = Udp::parse(&ip, payload).unwrap();
+        let mut out = [0u8; 64];
+        let mut w = Writer::new(&mut out, Layer::Ethernet);
+        eth.emit(&mut w).unwrap();
+        ip.emit(8 + data.len(), &mut w).unwrap();
+        udp.emit(&ip, data, &mut w).unwrap();
+        let n = w.pos();
+        assert_eq!(n, 44);
+        assert_eq!(pad(&mut out, n).unwrap(), MIN_FRAME);
+        assert_eq!(&out[..MIN_FRAME], &f[..]);
+        // With options (a 4-octet NOP/End run) the header grows and the checksum covers them.
+        let mut with_options = ip;
+        with_options.options[..4].copy_from_slice(&[1, 1, 1, 0]);
+        with_options.header_len = 24;
+        let mut out = [0u8; 64];
+        let mut w = Writer::new(&mut out, Layer::Ipv4);
+        with_options.emit(10, &mut w).unwrap();
+        udp.emit(&with_options, data, &mut w).unwrap();
+        let n = w.pos();
+        let (back, payload) = Ipv4::parse(&out[..n]).unwrap();
+        assert_eq!((back.header_len, back.options()), (24, &[1, 1, 1, 0][..]));
+        assert_eq!(Udp::parse(&back, payload).unwrap().1, b"hi");
+    }
+
+    #[test]
     fn vlan_tags() {
         let mut f = frame();
         f.splice(12..12, [0x81, 0x00, 0xC0, 0x64]);
@@ -447,6 +613,10 @@ mod tests {
                 18
             )
         );
+        let mut out = [0u8; 18];
+        eth.emit(&mut Writer::new(&mut out, Layer::Ethernet))
+            .unwrap();
+        assert_eq!(out, f[..18]);
         f.splice(16..16, [0x81, 0x00, 0x00, 0x01]);
         assert_eq!(Ethernet::parse(&f).unwrap_err().kind.name(), "unsupported");
         assert_eq!(

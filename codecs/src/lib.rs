@@ -35,6 +35,8 @@ pub mod cursor;
 pub mod deframers;
 pub mod error;
 pub mod ethernet;
+#[cfg(any(feature = "epa", feature = "wiapa"))]
+pub mod fieldbus;
 #[cfg(feature = "alloc")]
 pub mod fields;
 #[cfg(feature = "mbus")]

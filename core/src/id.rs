@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | Modbus | `modbus:unit=17[,host=10.0.0.5][,port=502]` | `holding:0`, `input:3`, `coil:7`, `discrete:1` (0-based protocol addresses) |
 //! | M-Bus | `mbus:id=12345678,man=LUG,ver=2,med=heat`, or `mbus:addr=5` without a long header | `rec:3` (record index in the telegram) |
-//! | EPA-S | `epa:app=0x0020` | `obj=0x0010/attr=2` |
+//! | EPA-S | `epa:app=0x0020` | `obj=0x0010/attr=2`, events `obj=0x0010/event=5` |
 //! | WPA-L / 802.15.4 | `wpan:pan=0x1234,short=0x0102` or `ext=0x…` | `uao:1/attr:2` |
 //!
 //! A point is `device/address`, e.g. `modbus:unit=17/holding:0`. Rendering and parsing are exact
@@ -239,6 +239,13 @@ pub enum Address {
         /// Attribute.
         attr: u16,
     },
+    /// An EPA-S event of an object (EVENT_NOTIFY).
+    EpaEvent {
+        /// Object (function block / link object).
+        obj: u16,
+        /// Event id.
+        event: u16,
+    },
     /// A WPA-L user application object attribute.
     Wpan {
         /// User application object.
@@ -298,6 +305,7 @@ impl fmt::Display for Address {
             Address::Modbus { table, index } => write!(f, "{table}:{index}"),
             Address::MBus { record } => write!(f, "rec:{record}"),
             Address::Epa { obj, attr } => write!(f, "obj=0x{obj:04X}/attr={attr}"),
+            Address::EpaEvent { obj, event } => write!(f, "obj=0x{obj:04X}/event={event}"),
             Address::Wpan { uao, attr } => write!(f, "uao:{uao}/attr:{attr}"),
         }
     }
@@ -531,7 +539,13 @@ fn parse_address(c: &mut Cursor<'_>) -> Result<Address, IdError> {
         })
     } else if c.eat("obj=") {
         let obj = c.number(END, "an object id 0-0xFFFF")?;
-        c.expect("/attr=", "'/attr='")?;
+        if c.eat("/event=") {
+            return Ok(Address::EpaEvent {
+                obj,
+                event: c.number(END, "an event id 0-0xFFFF")?,
+            });
+        }
+        c.expect("/attr=", "'/attr=' or '/event='")?;
         Ok(Address::Epa {
             obj,
             attr: c.number(END, "an attribute id 0-0xFFFF")?,
@@ -614,6 +628,7 @@ mod tests {
             "wpan:pan=0x1234,short=0x0102/uao:1/attr:2",
             "wpan:pan=0xFFFF,ext=0x0011223344556677/uao:255/attr:0",
             "epa:app=0x0020/obj=0x0010/attr=2",
+            "epa:app=0x0020/obj=0x0010/event=5",
         ] {
             let id: PointId = s.parse().unwrap();
             assert_eq!(id.to_string(), s);
@@ -726,6 +741,7 @@ mod tests {
             }),
             any::<u16>().prop_map(|record| Address::MBus { record }),
             (any::<u16>(), any::<u16>()).prop_map(|(obj, attr)| Address::Epa { obj, attr }),
+            (any::<u16>(), any::<u16>()).prop_map(|(obj, event)| Address::EpaEvent { obj, event }),
             (any::<u8>(), any::<u8>()).prop_map(|(uao, attr)| Address::Wpan { uao, attr }),
         ]
     }

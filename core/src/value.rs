@@ -161,6 +161,8 @@ pub enum Precision {
     Minute,
     /// Down to the second (M-Bus type I/J).
     Second,
+    /// Down to the millisecond (the profiles' DATE and TIME_OF_DAY, WPA-L `ts_ms`).
+    Millisecond,
     /// Down to the nanosecond (EPA-S `ts_ns`).
     Nanosecond,
 }
@@ -322,7 +324,7 @@ impl DateTime {
 
 impl fmt::Display for DateTime {
     /// ISO 8601: `2024-03-01`, `2024-03-01T12:30`, `2024-03-01T12:30:05`,
-    /// `2024-03-01T12:30:05.000000123Z` (trailing `Z` only for UTC).
+    /// `2024-03-01T12:30:05.250`, `2024-03-01T12:30:05.000000123Z` (trailing `Z` only for UTC).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
         match self.precision {
@@ -331,6 +333,14 @@ impl fmt::Display for DateTime {
             Precision::Second => {
                 write!(f, "T{:02}:{:02}:{:02}", self.hour, self.minute, self.second)?
             }
+            Precision::Millisecond => write!(
+                f,
+                "T{:02}:{:02}:{:02}.{:03}",
+                self.hour,
+                self.minute,
+                self.second,
+                self.nanosecond / 1_000_000
+            )?,
             Precision::Nanosecond => write!(
                 f,
                 "T{:02}:{:02}:{:02}.{:09}",
@@ -393,11 +403,12 @@ impl core::str::FromStr for DateTime {
             10 => Precision::Day,
             16 => Precision::Minute,
             19 => Precision::Second,
+            23 => Precision::Millisecond,
             29 => Precision::Nanosecond,
             n => {
                 return Err(DateTimeError {
                     position: n.min(s.len()),
-                    expected: "YYYY-MM-DD[Thh:mm[:ss[.nnnnnnnnn]]][Z]",
+                    expected: "YYYY-MM-DD[Thh:mm[:ss[.mmm|.nnnnnnnnn]]][Z]",
                 })
             }
         };
@@ -410,6 +421,10 @@ impl core::str::FromStr for DateTime {
         if precision >= Precision::Second {
             sep(16, b':', "':' after the minute")?;
             dt.second = num(17, 2)? as u8;
+        }
+        if precision == Precision::Millisecond {
+            sep(19, b'.', "'.' before the milliseconds")?;
+            dt.nanosecond = num(20, 3)? * 1_000_000;
         }
         if precision == Precision::Nanosecond {
             sep(19, b'.', "'.' before the nanoseconds")?;
@@ -535,6 +550,15 @@ mod tests {
         );
         let m: DateTime = "2024-03-01T12:30".parse().unwrap();
         assert_eq!((m.hour, m.minute, m.precision), (12, 30, Precision::Minute));
+        let ms: DateTime = "2024-03-01T12:30:05.250".parse().unwrap();
+        assert_eq!(
+            (ms.nanosecond, ms.precision, ms.to_string().as_str()),
+            (
+                250_000_000,
+                Precision::Millisecond,
+                "2024-03-01T12:30:05.250"
+            )
+        );
         assert_eq!(
             "2024-13-01".parse::<DateTime>().unwrap_err().expected,
             "month 1-12"

@@ -3,7 +3,7 @@
 
 import datetime
 import decimal
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from typing import Any, Final, Literal, final, overload
 
 from typing_extensions import Buffer, Self
@@ -24,6 +24,35 @@ _Value = (
     | datetime.date
     | datetime.timedelta
 )
+
+__all__ = [
+    "__version__",
+    "decode",
+    "decode_many",
+    "decode_stream",
+    "encode",
+    "encode_into",
+    "protocols",
+    "Stream",
+    "Skipped",
+    "Point",
+    "PointIterator",
+    "ModbusFrame",
+    "RegisterMap",
+    "MbusFrame",
+    "Identity",
+    "Record",
+    "RecordIterator",
+    "Event",
+    "ReadMeter",
+    "Scan",
+    "snd_nke",
+    "req_ud2",
+    "req_ud1",
+    "application_reset",
+    "select",
+    "set_primary_address",
+]
 
 __version__: Final[str]
 
@@ -49,10 +78,8 @@ def decode_many(
 def decode_stream(
     protocol: str, data: Buffer, role: _Role | None = None
 ) -> list[ModbusFrame | MbusFrame | Skipped]: ...
-def encode(protocol: str, frame: Mapping[str, Any]) -> bytes: ...
-def encode_into(
-    protocol: str, frame: Mapping[str, Any], buffer: Buffer, offset: int = 0
-) -> int: ...
+def encode(protocol: str, frame: dict[str, Any]) -> bytes: ...
+def encode_into(protocol: str, frame: dict[str, Any], buffer: Buffer, offset: int = 0) -> int: ...
 @final
 class Point:
     @property
@@ -140,6 +167,9 @@ class ModbusFrame:
     ) -> PointIterator: ...
     def __bytes__(self) -> bytes: ...
     def __len__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
 
 @final
 class RegisterMap:
@@ -187,6 +217,9 @@ class MbusFrame:
     def to_dict(self) -> dict[str, Any]: ...
     def __bytes__(self) -> bytes: ...
     def __len__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
 
 @final
 class Identity:

@@ -7,7 +7,7 @@ use causeway_codecs::buffer::{Deframe, Deframed, Event, Growable, Stream as Code
 use causeway_codecs::deframers::AnyDeframer;
 use causeway_codecs::modbus::adu::Framing;
 use causeway_codecs::registry::{codecs, find};
-use causeway_codecs::{Error, ErrorKind, Layer, Role};
+use causeway_codecs::{Error, Layer, Role};
 use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -63,6 +63,9 @@ fn single_frames(protocol: &str, role: Option<&str>) -> PyResult<(Kind, Option<R
         (Kind::Modbus(_), None) => Err(PyValueError::new_err(format!(
             "{protocol} needs role='request' or role='response'"
         ))),
+        (Kind::Mbus, Some(_)) => Err(PyValueError::new_err(
+            "M-Bus frames say their direction themselves: no role",
+        )),
         (kind, role) => Ok((kind, role)),
     }
 }
@@ -135,7 +138,8 @@ fn decode_many<'py>(
 #[pyclass(frozen, module = "causeway")]
 pub struct Skipped {
     data: Py<PyBytes>,
-    error: Option<Py<PyAny>>,
+    /// Kept as the codec's error; the exception is made when asked for.
+    error: Option<Error>,
 }
 
 #[pymethods]
@@ -146,22 +150,19 @@ impl Skipped {
         self.data.clone_ref(py)
     }
 
-    /// The `DecodeError` of a frame that did not decode; `None` for plain garbage.
+    /// The `DecodeError` of a frame that did not decode (or `IncompleteError` for the end of a
+    /// batch); `None` for plain garbage.
     #[getter]
     fn error(&self, py: Python<'_>) -> Option<Py<PyAny>> {
-        self.error.as_ref().map(|e| e.clone_ref(py))
+        self.error.as_ref().map(|e| decode_error_value(py, e))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        format!(
-            "<Skipped {} bytes{}>",
-            self.data.as_bytes(py).len(),
-            if self.error.is_some() {
-                ", a frame that did not decode"
-            } else {
-                ""
-            }
-        )
+        let why = match &self.error {
+            Some(e) => format!(": {e}"),
+            None => String::new(),
+        };
+        format!("<Skipped {} bytes{why}>", self.data.as_bytes(py).len())
     }
 }
 
@@ -186,17 +187,25 @@ fn skipped<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let item = Skipped {
         data: PyBytes::new(py, data).unbind(),
-        error: error.map(|e| decode_error_value(py, e)),
+        error: error.copied(),
     };
-    Bound::new(py, item).map(Bound::into_any)
+    acyclic(py, item).map(Bound::into_any)
 }
 
 /// The deframer for `protocol`; Modbus TCP and ASCII frames carry no role, so one is needed.
 fn deframer_for(protocol: &str, kind: Kind, role: Option<Role>) -> PyResult<AnyDeframer> {
-    if let (Kind::Modbus(Framing::Tcp | Framing::Ascii), None) = (kind, role) {
-        return Err(PyValueError::new_err(format!(
-            "{protocol} needs role='request' or role='response' (only RTU can tell them apart)"
-        )));
+    match (kind, role) {
+        (Kind::Modbus(Framing::Tcp | Framing::Ascii), None) => {
+            return Err(PyValueError::new_err(format!(
+                "{protocol} needs role='request' or role='response' (only RTU can tell them apart)"
+            )))
+        }
+        (Kind::Mbus, Some(_)) => {
+            return Err(PyValueError::new_err(
+                "M-Bus frames say their direction themselves: no role",
+            ))
+        }
+        _ => {}
     }
     AnyDeframer::for_protocol(protocol, role)
         .ok_or_else(|| PyValueError::new_err(format!("no deframer for {protocol}")))
@@ -217,7 +226,9 @@ fn decode_stream<'py>(
     let kind = kind_of(protocol)?;
     let role = role_of(role)?;
     let mut deframer = deframer_for(protocol, kind, role)?;
-    let input = Input::new(data)?;
+    // One `bytes` object that the frames share, and that nothing can change while Python
+    // objects are made from it below.
+    let input = Input::new(data)?.into_bytes();
     let bytes = input.as_slice();
     let out = PyList::empty(py);
     let mut pos = 0;
@@ -355,8 +366,13 @@ fn encode_into(
     buffer: &Bound<'_, PyAny>,
     offset: usize,
 ) -> PyResult<usize> {
-    let bytes = encode(py, protocol, frame)?;
-    let bytes = bytes.as_bytes();
+    let codec = find(protocol).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown protocol {protocol:?}; this build has: {}",
+            known()
+        ))
+    })?;
+    let json = py_to_json(frame)?;
     let buf = PyUntypedBuffer::get(buffer)
         .map_err(|_| PyTypeError::new_err("buffer must be a writable bytes-like object"))?;
     if buf.readonly() || buf.item_size() != 1 || !buf.is_c_contiguous() {
@@ -364,27 +380,26 @@ fn encode_into(
             "buffer must be a writable, contiguous buffer of bytes",
         ));
     }
-    let end = offset.saturating_add(bytes.len());
-    if end > buf.len_bytes() {
-        let e = Error::new(
-            Layer::Deframer,
-            offset,
-            ErrorKind::Capacity {
-                needed: end,
-                capacity: buf.len_bytes(),
-            },
-        );
-        return Err(encode_error(py, &e));
-    }
-    // SAFETY: the buffer is writable, C-contiguous, of one-byte items and at least `end` bytes
-    // long (checked above); it stays exported while `buf` lives, and no Python code runs while
-    // the slice exists.
-    let out =
-        unsafe { core::slice::from_raw_parts_mut(buf.buf_ptr().cast::<u8>(), buf.len_bytes()) };
-    if let Some(dst) = out.get_mut(offset..end) {
-        dst.copy_from_slice(bytes);
-    }
-    Ok(bytes.len())
+    let room = buf.len_bytes().checked_sub(offset).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "offset {offset} is past the buffer's {} bytes",
+            buf.len_bytes()
+        ))
+    })?;
+    // The codec writes into as much room as the caller has, so it reports a frame that does not
+    // fit itself; the caller's buffer changes only on success.
+    let mut out = [0u8; MAX_FRAME];
+    let scratch = out.get_mut(..room.min(MAX_FRAME)).unwrap_or(&mut []);
+    let n = (codec.encode)(&json, scratch).map_err(|e| encode_error(py, &e))?;
+    let written = scratch.get(..n).unwrap_or(&[]);
+    // SAFETY: the buffer is writable, C-contiguous, of one-byte items, and `offset + n` is
+    // within it (`n` fitted in `room`); it stays exported while `buf` lives, and no Python code
+    // runs while the slice exists.
+    let dst = unsafe {
+        core::slice::from_raw_parts_mut(buf.buf_ptr().cast::<u8>().add(offset), written.len())
+    };
+    dst.copy_from_slice(written);
+    Ok(n)
 }
 
 /// The protocol names this build decodes and encodes.

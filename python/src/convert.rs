@@ -5,7 +5,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pyclass_init::PyClassInitializer;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value as Json};
 
 /// A new object of a class whose instances hold no references to other containers, so they
@@ -21,6 +21,15 @@ where
     // a cycle through it.
     unsafe { pyo3::ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
     Ok(obj)
+}
+
+/// `(causeway.decode, args)`: how a frame pickles (unpickling decodes its bytes again).
+pub fn pickled<'py>(
+    py: Python<'py>,
+    args: impl IntoPyObject<'py, Error = PyErr>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let decode = py.import("causeway")?.getattr("decode")?;
+    Ok((decode, args).into_pyobject(py)?.into_any())
 }
 
 /// A JSON value as the Python object `json.loads` would give for it.
@@ -52,15 +61,67 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &Json) -> PyResult<Bound<'py, PyA
     })
 }
 
-/// A Python object (dict, list, tuple, str, int, float, bool, None; `bytes` as hex) as JSON.
+/// How deeply a frame description may nest (frames nest four levels at most).
+const MAX_DEPTH: usize = 32;
+
+/// A frame description as JSON: `dict` (string keys), `list`, `tuple`, `str`, `bool`, `None`,
+/// integers (anything with `__index__`), floats, and `bytes` as hex. Containers must be exactly
+/// those types, and nesting is limited, so no user code can run while it is read.
 pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
+    to_json(obj, 0)
+}
+
+fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Json> {
+    if depth > MAX_DEPTH {
+        return Err(PyValueError::new_err(format!(
+            "a frame description nests at most {MAX_DEPTH} levels"
+        )));
+    }
     if obj.is_none() {
         return Ok(Json::Null);
     }
-    if let Ok(b) = obj.cast::<PyBool>() {
+    if let Ok(b) = obj.cast_exact::<PyBool>() {
         return Ok(Json::Bool(b.is_true()));
     }
-    if obj.is_instance_of::<PyInt>() {
+    if let Ok(s) = obj.cast_exact::<PyString>() {
+        return Ok(Json::String(s.to_str()?.to_owned()));
+    }
+    if let Ok(b) = obj.cast_exact::<PyBytes>() {
+        return Ok(Json::String(causeway_codecs::registry::hex(b.as_bytes())));
+    }
+    if let Ok(d) = obj.cast_exact::<PyDict>() {
+        let mut map = Map::new();
+        // A snapshot of the items, so nothing read below can change what is iterated.
+        for item in d.items().iter() {
+            let (k, v) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
+            let key = k
+                .cast_exact::<PyString>()
+                .map_err(|_| PyTypeError::new_err("frame keys must be strings"))?;
+            map.insert(key.to_str()?.to_owned(), to_json(&v, depth + 1)?);
+        }
+        return Ok(Json::Object(map));
+    }
+    if let Ok(l) = obj.cast_exact::<PyList>() {
+        let items: Vec<Bound<'_, PyAny>> = l.iter().collect();
+        return items
+            .iter()
+            .map(|item| to_json(item, depth + 1))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Json::Array);
+    }
+    if let Ok(t) = obj.cast_exact::<PyTuple>() {
+        return t
+            .iter()
+            .map(|item| to_json(&item, depth + 1))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Json::Array);
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Number::from_f64(f.value())
+            .map(Json::Number)
+            .ok_or_else(|| PyValueError::new_err("NaN and infinities have no JSON form"));
+    }
+    if obj.hasattr("__index__")? {
         if let Ok(u) = obj.extract::<u64>() {
             return Ok(Json::Number(u.into()));
         }
@@ -68,34 +129,6 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
             .extract::<i64>()
             .map(|i| Json::Number(i.into()))
             .map_err(|_| PyValueError::new_err("integer out of the 64-bit range"));
-    }
-    if let Ok(f) = obj.cast::<PyFloat>() {
-        return Number::from_f64(f.value())
-            .map(Json::Number)
-            .ok_or_else(|| PyValueError::new_err("NaN and infinities have no JSON form"));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Json::String(s.to_str()?.to_owned()));
-    }
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Json::String(causeway_codecs::registry::hex(b.as_bytes())));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| PyTypeError::new_err("frame keys must be strings"))?;
-            map.insert(key.to_str()?.to_owned(), py_to_json(&v)?);
-        }
-        return Ok(Json::Object(map));
-    }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        return obj
-            .try_iter()?
-            .map(|item| py_to_json(&item?))
-            .collect::<PyResult<Vec<_>>>()
-            .map(Json::Array);
     }
     Err(PyTypeError::new_err(format!(
         "cannot describe a frame field with a {}",
@@ -158,11 +191,11 @@ pub fn value_to_py<'py>(py: Python<'py>, value: &Value<'_>) -> PyResult<Bound<'p
         Value::Text(t) => PyString::new(py, &t.to_string()).into_any(),
         Value::Bytes(b) => PyBytes::new(py, b.as_slice()).into_any(),
         Value::DateTime(dt) => datetime_to_py(py, dt)?,
-        Value::Duration(d) => TIMEDELTA.import(py, "datetime", "timedelta")?.call1((
-            0,
-            d.as_secs(),
-            d.subsec_micros(),
-        ))?,
+        // Beyond `timedelta`'s range (about 2.7 million years) a duration stays in seconds.
+        Value::Duration(d) => TIMEDELTA
+            .import(py, "datetime", "timedelta")?
+            .call1((0, d.as_secs(), d.subsec_micros()))
+            .or_else(|_| d.as_secs_f64().into_pyobject(py).map(Bound::into_any))?,
     })
 }
 
@@ -279,7 +312,11 @@ impl PyPoint {
         let value = from
             .convert(&self.point.value, to)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        value_to_py(py, &value)
+        match (value.as_decimal(), value.as_f64()) {
+            (Some(exact), _) => value_to_py(py, &Value::Decimal(exact)),
+            (None, Some(f)) => Ok(PyFloat::new(py, f).into_any()),
+            (None, None) => Err(PyValueError::new_err("the value is not a number")),
+        }
     }
 
     /// The point's JSON form as a dict (what the CLI prints).
@@ -300,7 +337,7 @@ impl PyPoint {
 }
 
 /// Iterates points, making each Python object when it is asked for.
-#[pyclass(module = "causeway")]
+#[pyclass(module = "causeway._causeway")]
 pub struct PointIterator {
     points: std::vec::IntoIter<Point<'static>>,
 }

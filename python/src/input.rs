@@ -23,7 +23,8 @@ pub enum Input<'py> {
 impl<'py> Input<'py> {
     /// Takes any object with the buffer protocol whose items are single bytes.
     pub fn new(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
-        if let Ok(b) = obj.cast::<PyBytes>() {
+        // Exactly `bytes`: a subclass may carry attributes (a `__dict__`) and is copied instead.
+        if let Ok(b) = obj.cast_exact::<PyBytes>() {
             return Ok(Input::Bytes(b.clone()));
         }
         let buf = PyUntypedBuffer::get(obj).map_err(|_| {
@@ -46,14 +47,25 @@ impl<'py> Input<'py> {
     pub fn as_slice(&self) -> &[u8] {
         match self {
             Input::Bytes(b) => b.as_bytes(),
-            // SAFETY: the buffer is C-contiguous with one-byte items, so `buf_ptr` points at
-            // `len_bytes` readable bytes that stay valid while `self` holds the export. Nothing in
-            // this crate runs Python code (which could mutate the buffer) while the slice is
-            // borrowed, and the interpreter lock is held for the whole call.
+            // SAFETY: the buffer is C-contiguous with one-byte items and not empty, so `buf_ptr`
+            // points at `len_bytes` readable bytes that stay valid while `self` holds the export.
+            // Callers do not run Python code (which could write to the buffer, or let another
+            // thread do so) while they hold the slice: decoders only parse it, and batch work
+            // that allocates Python objects first turns the input into `bytes` (`into_bytes`).
+            Input::Buffer(_, buf) if buf.len_bytes() == 0 => &[],
             Input::Buffer(_, buf) => unsafe {
                 core::slice::from_raw_parts(buf.buf_ptr().cast::<u8>(), buf.len_bytes())
             },
         }
+    }
+
+    /// The same bytes as one immutable `bytes` object (copied once unless they already are one),
+    /// for work that runs Python code while it reads them and whose frames share them.
+    pub fn into_bytes(self) -> Input<'py> {
+        if let Input::Buffer(py, _) = &self {
+            return Input::Bytes(PyBytes::new(*py, self.as_slice()));
+        }
+        self
     }
 
     /// The bytes of `range` as a [`Span`]: the caller's own object when it passed `bytes`, else

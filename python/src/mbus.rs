@@ -5,19 +5,19 @@ use core::ops::Range;
 
 use causeway_codecs::mbus::app::{self, Body, Header};
 use causeway_codecs::mbus::encode::{self, Selection};
-use causeway_codecs::mbus::json::identity_json;
+use causeway_codecs::mbus::json::{identity_json, parse_manufacturer};
 use causeway_codecs::mbus::link::{self, Frame, FrameKind};
 use causeway_codecs::mbus::master;
 use causeway_codecs::mbus::points::{body_points, reading};
 use causeway_codecs::mbus::record::{Item, Record, Records};
 use causeway_codecs::registry::find;
 use causeway_codecs::Error;
-use causeway_core::{Manufacturer, Medium, Quantity, Unit, Value};
+use causeway_core::{Medium, Quantity, Unit, Value};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::convert::{acyclic, json_to_py, value_to_py, PointIterator};
+use crate::convert::{acyclic, json_to_py, pickled, value_to_py, PointIterator};
 use crate::errors::{decode_error, encode_error};
 use crate::input::{Input, Span};
 
@@ -31,7 +31,7 @@ fn user_data(frame: &[u8]) -> &[u8] {
 }
 
 /// A checked M-Bus link-layer frame (ACK, short, control or long) with its application layer.
-#[pyclass(frozen, module = "causeway")]
+#[pyclass(frozen, module = "causeway.mbus", name = "Frame")]
 pub struct MbusFrame {
     span: Span,
 }
@@ -214,6 +214,22 @@ impl MbusFrame {
         self.span.to_object(py)
     }
 
+    fn __eq__(&self, py: Python<'_>, other: &MbusFrame) -> bool {
+        self.span.bytes(py) == other.span.bytes(py)
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        ("mbus", self.span.bytes(py)).hash(&mut h);
+        h.finish()
+    }
+
+    /// Pickles as the decode call that makes the frame again.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        pickled(py, ("mbus", self.span.to_object(py)))
+    }
+
     fn __len__(&self, py: Python<'_>) -> usize {
         self.span.bytes(py).len()
     }
@@ -255,7 +271,7 @@ impl MbusFrame {
 }
 
 /// A meter's secondary address.
-#[pyclass(frozen, module = "causeway")]
+#[pyclass(frozen, module = "causeway.mbus")]
 #[derive(Clone)]
 pub struct Identity {
     /// Identification number: 8 digits (hex digits where a meter sends non-BCD).
@@ -309,7 +325,7 @@ impl Identity {
 }
 
 /// One data record of a telegram, with its value read.
-#[pyclass(frozen, module = "causeway", name = "Record")]
+#[pyclass(frozen, module = "causeway.mbus", name = "Record")]
 pub struct PyRecord {
     /// Offset of the DIF in the frame.
     #[pyo3(get)]
@@ -430,7 +446,7 @@ impl PyRecord {
 }
 
 /// Iterates a telegram's data records, reading each when it is asked for.
-#[pyclass(module = "causeway")]
+#[pyclass(module = "causeway._causeway")]
 pub struct RecordIterator {
     span: Span,
     /// Frame offset of the next item; `None` once finished.
@@ -529,17 +545,16 @@ fn select<'py>(
     version: Option<u8>,
     medium: Option<&str>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let digits = u32::from_str_radix(id, 16)
-        .ok()
-        .filter(|_| id.len() == 8)
+    let bcd_or_wildcard = |c: char| c.is_ascii_digit() || c.eq_ignore_ascii_case(&'f');
+    let digits = Some(id)
+        .filter(|id| id.len() == 8 && id.chars().all(bcd_or_wildcard))
+        .and_then(|id| u32::from_str_radix(id, 16).ok())
         .ok_or_else(|| PyValueError::new_err("id: 8 digits, F for any"))?;
     let manufacturer = manufacturer
         .map(|m| {
-            <[u8; 3]>::try_from(m.as_bytes())
-                .ok()
-                .and_then(Manufacturer::from_letters)
+            parse_manufacturer(m)
                 .map(|m| m.0)
-                .ok_or_else(|| PyValueError::new_err("manufacturer: three letters"))
+                .ok_or_else(|| PyValueError::new_err("manufacturer: three letters or 0xNNNN"))
         })
         .transpose()?;
     let medium = medium
@@ -571,7 +586,7 @@ fn set_primary_address(
 }
 
 /// What a master state machine reports after an input.
-#[pyclass(frozen, module = "causeway")]
+#[pyclass(frozen, module = "causeway.mbus")]
 pub struct Event {
     /// `pending`, `telegram`, `found`, `done` or `failed`.
     #[pyo3(get)]
@@ -615,7 +630,7 @@ fn with_frame<T>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> T) -> PyResult
 /// Reads every telegram of one meter: SND_NKE, then REQ_UD2 with the frame count bit toggled
 /// while the meter says more records follow; unanswered requests are repeated up to
 /// `max_tries` times. Sans I/O: send what `transmit` returns, feed answers to `on_frame`.
-#[pyclass(module = "causeway")]
+#[pyclass(module = "causeway.mbus")]
 pub struct ReadMeter {
     inner: master::ReadMeter,
 }
@@ -665,7 +680,7 @@ impl ReadMeter {
 
 /// Finds every meter on the bus by secondary address (wildcard narrowing). Sans I/O, like
 /// [`ReadMeter`].
-#[pyclass(module = "causeway")]
+#[pyclass(module = "causeway.mbus")]
 pub struct Scan {
     inner: master::Scan,
     found: Vec<Identity>,
@@ -721,7 +736,7 @@ impl Scan {
 
 /// Adds the M-Bus classes and functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<MbusFrame>()?;
+    m.add("MbusFrame", m.py().get_type::<MbusFrame>())?;
     m.add_class::<Identity>()?;
     m.add_class::<PyRecord>()?;
     m.add_class::<RecordIterator>()?;

@@ -5,7 +5,7 @@ use core::ops::Range;
 use causeway_codecs::modbus::adu::{Adu, Framing};
 use causeway_codecs::modbus::map::RegisterMap as Map;
 use causeway_codecs::modbus::points::{
-    exchange_points, map_points, request_points, response_points,
+    exchange_points, map_points, read_window, request_points, response_points,
 };
 use causeway_codecs::modbus::{tcp, FunctionCode, Request, Response};
 use causeway_codecs::registry::find;
@@ -15,12 +15,12 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyList};
 
-use crate::convert::{json_to_py, PointIterator};
+use crate::convert::{json_to_py, pickled, PointIterator};
 use crate::errors::decode_error;
 use crate::input::{Input, Span};
 
 /// A checked Modbus frame (any framing, request or response).
-#[pyclass(frozen, module = "causeway")]
+#[pyclass(frozen, module = "causeway.modbus", name = "Frame")]
 pub struct ModbusFrame {
     span: Span,
     framing: Framing,
@@ -70,6 +70,67 @@ impl ModbusFrame {
                 .map(|adu| f(adu.pdu()))
                 .map_err(|e| decode_error(py, &e)),
         }
+    }
+
+    /// Whether this response answers `request` (`req`): same unit and function, the same
+    /// transaction over TCP, as many values as were read, and the map's unit.
+    fn check_answers(
+        &self,
+        request: &ModbusFrame,
+        req: &Request<'_>,
+        resp: &Response<'_>,
+        map: Option<&RegisterMap>,
+    ) -> PyResult<()> {
+        let mismatch = |what: String| {
+            Err(PyValueError::new_err(format!(
+                "this response does not answer that request: {what}"
+            )))
+        };
+        if request.unit_id != self.unit_id {
+            return mismatch(format!(
+                "unit {} is not unit {}",
+                self.unit_id, request.unit_id
+            ));
+        }
+        if let (Some(a), Some(b)) = (request.mbap, self.mbap) {
+            if a.transaction_id != b.transaction_id {
+                return mismatch(format!(
+                    "transaction {} is not transaction {}",
+                    b.transaction_id, a.transaction_id
+                ));
+            }
+        }
+        if request.function_code != self.function_code & 0x7F {
+            return mismatch(format!(
+                "function {} is not function {}",
+                self.function_code & 0x7F,
+                request.function_code
+            ));
+        }
+        if let Some((_, _, count)) = read_window(req) {
+            let count = usize::from(count);
+            let fits = match resp {
+                Response::ReadCoils { coils: b } | Response::ReadDiscreteInputs { inputs: b } => {
+                    b.as_bytes().len() == count.div_ceil(8)
+                }
+                Response::ReadHoldingRegisters { values }
+                | Response::ReadInputRegisters { values }
+                | Response::ReadWriteMultipleRegisters { values } => values.len() == count,
+                _ => true,
+            };
+            if !fits {
+                return mismatch(format!("{count} values were asked for"));
+            }
+        }
+        if let Some(m) = map {
+            if m.map.unit != self.unit_id {
+                return Err(PyValueError::new_err(format!(
+                    "the register map is for unit {}, the frames are from unit {}",
+                    m.map.unit, self.unit_id
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn device(&self) -> Device {
@@ -248,6 +309,7 @@ impl ModbusFrame {
                 let req = req_adu.request().map_err(decode)?;
                 let adu = Adu::parse(self.framing, self.span.bytes(py)).map_err(decode)?;
                 let resp = adu.response().map_err(decode)?;
+                self.check_answers(req_frame, &req, &resp, map)?;
                 let sink = |p: Point<'_>| points.push(p.into_owned());
                 match map {
                     Some(m) => map_points(self.device(), &m.map, &req, &resp, sink),
@@ -260,6 +322,35 @@ impl ModbusFrame {
 
     fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         self.span.to_object(py)
+    }
+
+    fn __eq__(&self, py: Python<'_>, other: &ModbusFrame) -> bool {
+        (self.framing, self.role) == (other.framing, other.role)
+            && self.span.bytes(py) == other.span.bytes(py)
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.framing.protocol(),
+            self.role.name(),
+            self.span.bytes(py),
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
+    /// Pickles as the decode call that makes the frame again.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        pickled(
+            py,
+            (
+                self.framing.protocol(),
+                self.span.to_object(py),
+                self.role.name(),
+            ),
+        )
     }
 
     fn __len__(&self, py: Python<'_>) -> usize {
@@ -286,7 +377,7 @@ impl ModbusFrame {
 }
 
 /// A device's register map: which registers hold which typed, scaled values.
-#[pyclass(frozen, module = "causeway")]
+#[pyclass(frozen, module = "causeway.modbus")]
 pub struct RegisterMap {
     map: Map,
 }
@@ -324,7 +415,7 @@ impl RegisterMap {
 
 /// Adds the Modbus classes.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<ModbusFrame>()?;
+    m.add("ModbusFrame", m.py().get_type::<ModbusFrame>())?;
     m.add_class::<RegisterMap>()?;
     Ok(())
 }

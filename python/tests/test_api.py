@@ -204,8 +204,12 @@ def test_mbus_short_frames_and_requests() -> None:
     assert sel[:15] == bytes.fromhex("68 0b 0b 68 53 fd 52 ff ff ff ff ff ff ff ff")
     assert causeway.decode("mbus", sel).fields["selection"]["manufacturer"] == "0xFFFF"
     assert causeway.decode("mbus", mbus.set_primary_address(0, 7)).fields["records"][0]["data"] == "07"
-    with pytest.raises(ValueError):
-        mbus.select(id="12")
+    assert mbus.select(manufacturer="0xFFFF") == sel
+    narrowed = causeway.decode("mbus", mbus.select(id="1234FFFF", manufacturer="PAD", medium="water"))
+    assert narrowed.fields["selection"] == {"id": "1234FFFF", "manufacturer": "PAD", "version": 255, "medium": "water"}
+    for bad in ("12", "+1234567", "1234567A"):
+        with pytest.raises(ValueError):
+            mbus.select(id=bad)
 
 
 def test_mbus_encode_round_trips_through_the_dict() -> None:
@@ -274,7 +278,73 @@ def test_errors_carry_layer_offset_expected_found_and_pickle() -> None:
     )
     with pytest.raises(causeway.IncompleteError) as short:
         causeway.decode("mbus", MBUS_RSP_UD[:20])
-    assert short.value.needed >= 1 and short.value.layer == "mbus-link"
+    # L = 0x1F: the frame is 0x1F + 6 = 37 octets, 20 are there.
+    assert (short.value.needed, short.value.layer) == (17, "mbus-link")
+    # An MBAP length past the end of the bytes is incomplete, not malformed (§3.1.3 of the
+    # Messaging on TCP/IP guide: the length counts the octets that follow it).
+    with pytest.raises(causeway.IncompleteError) as partial:
+        causeway.decode("modbus-tcp", TCP_REQUEST[:9], role="request")
+    assert partial.value.needed == 3
+
+
+def test_frames_pickle_compare_and_hash() -> None:
+    for frame in (
+        causeway.decode("modbus-tcp", TCP_RESPONSE, role="response"),
+        causeway.decode("mbus", MBUS_RSP_UD),
+    ):
+        again = pickle.loads(pickle.dumps(frame))
+        assert again == frame and hash(again) == hash(frame) and again.data == frame.data
+    req = causeway.decode("modbus-rtu", RTU_REQUEST, role="request")
+    assert req != causeway.decode("modbus-rtu-over-tcp", RTU_REQUEST, role="request")
+    assert len({req, causeway.decode("modbus-rtu", bytearray(RTU_REQUEST), role="request")}) == 1
+
+
+def test_a_response_must_answer_its_request() -> None:
+    req = causeway.decode("modbus-tcp", TCP_REQUEST, role="request")
+    def response(**changes: Any) -> Any:
+        desc = {"transaction_id": 1, "unit_id": 17, "role": "response", "function_code": 3, "values": [1, 2, 3]}
+        desc.update(changes)
+        return causeway.decode("modbus-tcp", causeway.encode("modbus-tcp", desc), role="response")
+    assert len(list(response().points(request=req))) == 3
+    for bad in ({"unit_id": 18}, {"transaction_id": 2}, {"function_code": 4}, {"values": [1, 2]}):
+        with pytest.raises(ValueError, match="does not answer"):
+            response(**bad).points(request=req)
+    regmap = modbus.RegisterMap.from_toml("unit = 5\n")
+    with pytest.raises(ValueError, match="unit 5"):
+        response().points(request=req, map=regmap)
+
+
+def test_mapped_fields_of_an_exception_are_bad() -> None:
+    regmap = modbus.RegisterMap.from_toml((ROOT / "samples" / "modbus-map.toml").read_text())
+    req = causeway.decode("modbus-rtu", rtu(17, bytes.fromhex("03 0000 0004")), role="request")
+    exc = causeway.decode("modbus-rtu", rtu(17, bytes([0x83, 0x02])), role="response")
+    points = list(exc.points(request=req, map=regmap))
+    assert {p.address for p in points} == {"holding:0", "holding:2", "holding:3"}
+    assert {(p.quality, p.quality_code) for p in points} == {("bad", 2)}
+
+
+def test_odd_inputs_are_errors_not_crashes() -> None:
+    looped: dict[str, Any] = {"kind": "long"}
+    looped["records"] = [looped]
+    with pytest.raises(ValueError, match="nests"):
+        causeway.encode("mbus", looped)
+    class Sneaky(bytes):
+        pass
+    frame = causeway.decode("modbus-rtu", Sneaky(RTU_REQUEST), role="request")
+    assert type(frame.data) is bytes and frame.data == RTU_REQUEST
+    with pytest.raises(ValueError, match="past the buffer"):
+        causeway.encode_into("modbus-rtu", {"unit_id": 1, "role": "request", "function_code": 7}, bytearray(4), offset=5)
+    with pytest.raises(causeway.EncodeError) as small:
+        causeway.encode_into("modbus-rtu", {"unit_id": 1, "role": "request", "function_code": 7}, bytearray(3))
+    assert (small.value.layer, small.value.kind) == ("modbus-rtu", "capacity")
+    with pytest.raises(causeway.IncompleteError):
+        causeway.decode("modbus-rtu", memoryview(b""), role="request")
+
+
+def test_value_in_is_always_a_number() -> None:
+    points = list(causeway.decode("mbus", MBUS_RSP_UD).points())
+    assert points[2].value_in("Wh") == decimal.Decimal("218370")
+    assert isinstance(points[2].value_in("Wh"), decimal.Decimal)
 
 
 def test_usage_errors() -> None:
@@ -284,6 +354,8 @@ def test_usage_errors() -> None:
         causeway.decode("modbus-tcp", TCP_REQUEST)
     with pytest.raises(ValueError, match="role"):
         causeway.decode("modbus-tcp", TCP_REQUEST, role="master")  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="no role"):
+        causeway.decode("mbus", MBUS_RSP_UD, role="response")
     assert "mbus" in causeway.protocols() and "modbus-rtu-over-tcp" in causeway.protocols()
 
 

@@ -85,7 +85,9 @@ def test_vector(case: dict[str, Any]) -> None:
         if err.kind == "checksum":
             assert isinstance(err, causeway.ChecksumError)
         if err.kind == "truncated":
-            assert isinstance(err, causeway.IncompleteError) and err.needed >= 1
+            assert isinstance(err, causeway.IncompleteError)
+            assert isinstance(err.expected, int) and err.found is not None
+            assert err.needed == err.expected - err.found
         return
     frame = causeway.decode(case["protocol"], data, role=role)
     decoded = frame.to_dict()

@@ -74,6 +74,8 @@ def main() -> None:
         causeway.decode("modbus-rtu", request[:-1], role="request")
     except causeway.DecodeError as e:
         assert describe(e).startswith("modbus-rtu")
+    else:
+        raise AssertionError("a frame without its last CRC octet decoded")
 
 
 if __name__ == "__main__":

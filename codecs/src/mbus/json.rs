@@ -31,7 +31,8 @@ fn manufacturer_text(m: Manufacturer) -> String {
     }
 }
 
-fn parse_manufacturer(text: &str) -> Option<Manufacturer> {
+/// The manufacturer of its JSON text: three letters, or `0xNNNN`.
+pub fn parse_manufacturer(text: &str) -> Option<Manufacturer> {
     match text.strip_prefix("0x") {
         Some(h) if h.len() == 4 => u16::from_str_radix(h, 16).ok().map(Manufacturer),
         Some(_) => None,

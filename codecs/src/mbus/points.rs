@@ -85,9 +85,8 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
         (DataValue::Date { .. } | DataValue::BcdError(_), _) => bad(Reason::InvalidEncoding),
         (DataValue::Text(t), _) => Value::Text(Text::reversed(t)),
         (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
-        (DataValue::Int(i), VifKind::TimePoint) => {
-            Value::Duration(core::time::Duration::from_secs(i.unsigned_abs()))
-        }
+        // A date VIF over an integer of no date type (F, G, I, J) says no date.
+        (DataValue::Int(_), VifKind::TimePoint) => bad(Reason::InvalidEncoding),
         (DataValue::Int(i), VifKind::Number) => scaled(Decimal::new(i, 0), exponent, offset),
         (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
             Ok(i) => scaled(Decimal::new(i, 0), exponent, offset),

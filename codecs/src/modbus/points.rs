@@ -191,7 +191,8 @@ pub fn exchange_points<'a>(
     }
 }
 
-/// Typed points for the fields of `map` inside a read window.
+/// Typed points for the fields of `map` inside a read window; an exception response makes each
+/// of them a Bad point carrying the exception code.
 #[cfg(feature = "alloc")]
 pub fn map_points<'a>(
     device: Device,
@@ -205,13 +206,19 @@ pub fn map_points<'a>(
     };
     for named in map.fields_in(table, start, usize::from(count)) {
         let f = &named.field;
+        let config = |_| Quality::bad(Reason::ConfigError, None);
         let value = match resp {
             Response::ReadCoils { coils: b } | Response::ReadDiscreteInputs { inputs: b } => {
-                f.decode_bit(start, *b)
+                f.decode_bit(start, *b).map_err(config)
             }
             Response::ReadHoldingRegisters { values }
             | Response::ReadInputRegisters { values }
-            | Response::ReadWriteMultipleRegisters { values } => f.decode(start, *values),
+            | Response::ReadWriteMultipleRegisters { values } => {
+                f.decode(start, *values).map_err(config)
+            }
+            Response::Exception { code, .. } => {
+                Err(Quality::bad(Reason::ProtocolError, Some(u32::from(code.0))))
+            }
             _ => continue,
         };
         let mut p = Point::new(
@@ -224,7 +231,7 @@ pub fn map_points<'a>(
         );
         match value {
             Ok(v) => p.value = v,
-            Err(_) => p.quality = Quality::bad(Reason::ConfigError, None),
+            Err(quality) => p.quality = quality,
         }
         p.unit = f.unit;
         p.quantity = f.quantity;
@@ -292,5 +299,23 @@ mod tests {
         exchange_points(DEV, &req, &exc, |p| pts.push(p));
         assert_eq!(pts.len(), 19);
         assert_eq!(pts[0].quality, Quality::bad(Reason::ProtocolError, Some(2)));
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn mapped_fields_of_an_exception_are_bad() {
+        let map: super::super::map::RegisterMap = toml::from_str(
+            "unit = 17\n[[field]]\nname = \"t\"\ntable = \"holding\"\naddress = 108\ntype = \"u16\"\n",
+        )
+        .unwrap();
+        let req = Request::parse(&[0x03, 0x00, 0x6B, 0x00, 0x03]).unwrap();
+        let exc = Response::parse(&[0x83, 0x02]).unwrap();
+        let mut pts = std::vec::Vec::new();
+        map_points(DEV, &map, &req, &exc, |p| pts.push(p));
+        assert_eq!(pts.len(), 1);
+        assert_eq!(
+            (pts[0].value.clone(), pts[0].quality),
+            (Value::Null, Quality::bad(Reason::ProtocolError, Some(2)))
+        );
     }
 }

@@ -53,7 +53,8 @@ fn be(b: &[u8], r: core::ops::Range<usize>) -> u16 {
 }
 
 impl<T: AsRef<[u8]>> Frame<T> {
-    /// Checks the header: protocol id 0, length field matching the bytes, size limits.
+    /// Checks the header: protocol id 0, size limits, and the length field against the bytes
+    /// (fewer bytes than it says is truncation; more is a length error).
     pub fn new_checked(buffer: T) -> Result<Self> {
         let b = buffer.as_ref();
         if b.len() < HEADER_LEN + 1 {
@@ -79,6 +80,10 @@ impl<T: AsRef<[u8]>> Frame<T> {
                     found: length,
                 },
             ));
+        }
+        if length > b.len() - 6 {
+            // The ADU goes on past these bytes: incomplete, not malformed.
+            return Err(Error::truncated(L, b.len(), 6 + length, b.len()));
         }
         if length != b.len() - 6 {
             return Err(Error::new(
@@ -188,7 +193,19 @@ mod tests {
         );
         assert_eq!(f.pdu(), &ADU[7..]);
         let mut bad = ADU;
-        bad[5] = 7;
+        bad[5] = 7; // one octet more than there is: incomplete
+        let e = Frame::new_checked(&bad[..]).unwrap_err();
+        assert_eq!(
+            (e.offset, e.kind),
+            (
+                12,
+                ErrorKind::Truncated {
+                    needed: 13,
+                    available: 12
+                }
+            )
+        );
+        bad[5] = 5; // one octet less than there is: malformed
         let e = Frame::new_checked(&bad[..]).unwrap_err();
         assert_eq!(
             (e.offset, e.kind),
@@ -197,7 +214,7 @@ mod tests {
                 ErrorKind::Length {
                     field: "MBAP length",
                     expected: 6,
-                    found: 7
+                    found: 5
                 }
             )
         );
