@@ -1,5 +1,9 @@
 //! `causeway pcap`: read pcap/pcapng, hand each packet to the protocols that can carry it, print
-//! one line per decoded frame with its frame number and capture timestamp.
+//! one line per decoded frame with its frame number and capture timestamp. Modbus/TCP is
+//! reassembled per TCP direction and responses get the points of their requests; EPA-S is found
+//! on EtherType 0x88CB and on its UDP port, READ responses get the points of their READ requests,
+//! and completed domain transfers are printed as they complete. `causeway schedule` checks the
+//! EPA-S frames of a capture against a macrocycle.
 
 use std::fs::File;
 use std::io::Write;
@@ -9,7 +13,12 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 use causeway_codecs::buffer::{Event, Growable, Stream};
-use causeway_codecs::ethernet::{Ethernet, Ipv4, Tcp, ETHERTYPE_IPV4, IP_TCP};
+use causeway_codecs::epa::domain::{DomainKey, DomainTransfer};
+use causeway_codecs::epa::header::ETHERTYPE as ETHERTYPE_EPA;
+use causeway_codecs::epa::json::frame_json;
+use causeway_codecs::epa::schedule::{Macrocycle, ScheduleCheck};
+use causeway_codecs::epa::{self, Body};
+use causeway_codecs::ethernet::{Ethernet, Ipv4, Tcp, Udp, ETHERTYPE_IPV4, IP_TCP, IP_UDP};
 use causeway_codecs::modbus::map::RegisterMap;
 use causeway_codecs::modbus::points::{exchange_points, map_points};
 use causeway_codecs::modbus::{tcp, Request, Response};
@@ -28,6 +37,8 @@ pub struct Options {
     pub modbus_port: u16,
     /// Register map for typed Modbus points (raw registers otherwise).
     pub modbus_map: Option<RegisterMap>,
+    /// EPA-S UDP port.
+    pub epa_port: u16,
 }
 
 /// One captured packet.
@@ -76,18 +87,42 @@ impl Flow {
     }
 }
 
-/// Per-capture decoding state: TCP flows and Modbus requests awaiting their responses.
+/// Per-capture decoding state: TCP flows and Modbus requests awaiting their responses; EPA-S
+/// READ requests awaiting theirs, and domain transfers under way.
 #[derive(Default)]
 struct Dissector {
     flows: HashMap<FlowKey, Flow>,
     /// (client ip, client port, transaction id) -> request ADU.
     requests: HashMap<(Ipv4Addr, u16, u16), Vec<u8>>,
+    /// (requester app, server app, msg_id) -> READ request frame.
+    epa_reads: HashMap<(u16, u16, u16), Vec<u8>>,
+    /// Domain transfers being reassembled.
+    domains: HashMap<DomainKey, DomainTransfer<Growable>>,
 }
 
-/// A decoded frame, or an error found at some frame.
+/// Largest EPA-S domain the capture reader reassembles.
+const MAX_DOMAIN: usize = 16 << 20;
+
+/// A decoded frame, a completed domain transfer, or an error found at some frame.
 enum Item {
     Decoded(Decoded<'static>),
+    Domain(DomainKey, Vec<u8>),
     Error(causeway_codecs::Error),
+}
+
+/// Where EPA-S sits in an Ethernet frame, if it does: on its EtherType, or in UDP on `port`.
+pub fn is_epa(data: &[u8], port: u16) -> bool {
+    let Ok((eth, at)) = Ethernet::parse(data) else {
+        return false;
+    };
+    if eth.ethertype == ETHERTYPE_EPA {
+        return true;
+    }
+    let Some(Ok((ip, payload))) = data.get(at..).map(Ipv4::parse) else {
+        return false;
+    };
+    ip.protocol == IP_UDP
+        && matches!(Udp::parse(&ip, payload), Ok((u, _)) if u.dst_port == port || u.src_port == port)
 }
 
 impl Dissector {
@@ -95,6 +130,10 @@ impl Dissector {
     fn dissect(&mut self, packet: &Packet<'_>, opts: &Options) -> Vec<Item> {
         let mut out = Vec::new();
         if packet.linktype != Linktype::ETHERNET {
+            return out;
+        }
+        if is_epa(packet.data, opts.epa_port) {
+            self.epa(packet.data, opts.epa_port, &mut out);
             return out;
         }
         let Ok((eth, at)) = Ethernet::parse(packet.data) else {
@@ -140,6 +179,64 @@ impl Dissector {
             out.push(self.decode(&adu, role, server, (client, client_port), opts));
         }
         out
+    }
+
+    /// An EPA-S frame: its JSON and points; a READ response with its request's points; a
+    /// domain block into its transfer.
+    fn epa(&mut self, data: &[u8], port: u16, out: &mut Vec<Item>) {
+        let f = match epa::Frame::parse(data, port) {
+            Ok(f) => f,
+            Err(e) => return out.push(Item::Error(e)),
+        };
+        let h = f.header;
+        let mut points = Vec::new();
+        epa::points::frame_points(&h, &f.body, |p| points.push(p.into_owned()));
+        match &f.body {
+            Body::Read { .. } => {
+                self.epa_reads
+                    .insert((h.src_app, h.dst_app, h.msg_id), data.to_vec());
+            }
+            Body::ReadResponse(_) => {
+                if let Some(req) = self.epa_reads.remove(&(h.dst_app, h.src_app, h.msg_id)) {
+                    if let Ok(req) = epa::Frame::parse(&req, port) {
+                        epa::points::exchange_points((&req.header, &req.body), &f.body, |p| {
+                            points.push(p.into_owned())
+                        });
+                    }
+                }
+            }
+            Body::DomainDownload(block) | Body::DomainUpload(block) => {
+                let key = DomainKey::of(&h, block);
+                let transfer = self
+                    .domains
+                    .entry(key)
+                    .or_insert_with(|| DomainTransfer::new(key, Growable::new(MAX_DOMAIN)));
+                match transfer.push(&h, block) {
+                    Ok(Some(all)) => {
+                        let all = all.to_vec();
+                        self.domains.remove(&key);
+                        out.push(Item::Decoded(Decoded {
+                            protocol: "epa-s",
+                            frame: frame_json(&f),
+                            points,
+                        }));
+                        out.push(Item::Domain(key, all));
+                        return;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.domains.remove(&key);
+                        out.push(Item::Error(e));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(Item::Decoded(Decoded {
+            protocol: "epa-s",
+            frame: frame_json(&f),
+            points,
+        }));
     }
 
     fn decode(
@@ -221,14 +318,16 @@ impl serde::Serialize for Line<'_, '_> {
     }
 }
 
-/// Reads `path` and prints every decoded frame.
-pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
+/// Calls `each` with every packet of the capture at `path`: its number (from 1), its time (ns
+/// since 1970, when the capture says) and its bytes.
+fn read_packets(
+    path: &Path,
+    mut each: impl FnMut(u64, Option<i64>, Packet<'_>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let usage = |msg: String| Failure::Usage(format!("{}: {msg}", path.display()));
     let file = File::open(path).map_err(|e| usage(e.to_string()))?;
     let mut reader = create_reader(1 << 16, file)
         .map_err(|e| usage(format!("not a pcap or pcapng file ({e})")))?;
-    let mut out = std::io::stdout().lock();
-    let mut dissector = Dissector::default();
     let mut legacy_linktype = Linktype::ETHERNET;
     let mut legacy_nanos = false;
     // pcapng: (linktype, units per second, offset seconds) per interface.
@@ -275,36 +374,13 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
                     }
                     PcapBlockOwned::NG(_) => None,
                 };
-                if let Some((linktype, ts_nanos, data)) = packet {
+                if let Some((linktype, ts, data)) = packet {
                     number += 1;
-                    let packet = Packet { linktype, data };
-                    for item in dissector.dissect(&packet, &opts) {
-                        let written = match (item, format) {
-                            (Item::Decoded(decoded), Format::Json) => serde_json::to_writer(
-                                &mut out,
-                                &Line {
-                                    number,
-                                    ts: ts_nanos,
-                                    decoded: &decoded,
-                                },
-                            )
-                            .map_err(std::io::Error::from)
-                            .and_then(|()| writeln!(out)),
-                            (Item::Decoded(decoded), Format::Text) => write!(out, "#{number} ")
-                                .and_then(|()| output::write_text(&mut out, &decoded)),
-                            (Item::Error(e), Format::Json) => writeln!(
-                                out,
-                                "{}",
-                                serde_json::json!({"frame_number": number, "error": registry::error_json(&e)})
-                            ),
-                            (Item::Error(e), Format::Text) => writeln!(out, "#{number} error: {e}"),
-                        };
-                        written.map_err(|e| Failure::Usage(format!("stdout: {e}")))?;
-                    }
+                    each(number, ts, Packet { linktype, data })?;
                 }
                 reader.consume(consumed);
             }
-            Err(PcapError::Eof) => break,
+            Err(PcapError::Eof) => return Ok(()),
             Err(PcapError::Incomplete(_)) => reader
                 .refill()
                 .map_err(|e| usage(format!("read error: {e}")))?,
@@ -315,5 +391,91 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
             }
         }
     }
-    Ok(())
+}
+
+/// Reads `path` and prints every decoded frame.
+pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    let mut dissector = Dissector::default();
+    read_packets(path, |number, ts, packet| {
+        for item in dissector.dissect(&packet, &opts) {
+            let written = match (item, format) {
+                (Item::Decoded(decoded), Format::Json) => serde_json::to_writer(
+                    &mut out,
+                    &Line {
+                        number,
+                        ts,
+                        decoded: &decoded,
+                    },
+                )
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out)),
+                (Item::Decoded(decoded), Format::Text) => {
+                    write!(out, "#{number} ").and_then(|()| output::write_text(&mut out, &decoded))
+                }
+                (Item::Domain(key, data), Format::Json) => writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"frame_number": number, "protocol": "epa-s",
+                        "domain": {"src_app": key.src_app, "dst_app": key.dst_app,
+                        "domain_id": key.domain_id, "length": data.len(), "data": registry::hex(&data)}})
+                ),
+                (Item::Domain(key, data), Format::Text) => writeln!(
+                    out,
+                    "#{number} epa-s domain 0x{:04X} from 0x{:04X} to 0x{:04X} complete: {} octets",
+                    key.domain_id,
+                    key.src_app,
+                    key.dst_app,
+                    data.len()
+                ),
+                (Item::Error(e), Format::Json) => writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"frame_number": number, "error": registry::error_json(&e)})
+                ),
+                (Item::Error(e), Format::Text) => writeln!(out, "#{number} error: {e}"),
+            };
+            written.map_err(|e| Failure::Usage(format!("stdout: {e}")))?;
+        }
+        Ok(())
+    })
+}
+
+/// `causeway schedule`: checks the EPA-S frames of the capture at `path` against `cycle`,
+/// printing each violation (JSON) and a summary; returns how many there were.
+pub fn schedule(
+    format: Format,
+    path: &Path,
+    cycle: &Macrocycle,
+    epa_port: u16,
+) -> Result<usize, Failure> {
+    let mut out = std::io::stdout().lock();
+    let mut check = ScheduleCheck::new(cycle);
+    let (mut frames, mut violations) = (0u64, 0usize);
+    let mut print = |v: epa::schedule::Violation, out: &mut std::io::StdoutLock<'_>| {
+        violations += 1;
+        let line = match format {
+            Format::Json => serde_json::to_string(&v).unwrap_or_default(),
+            Format::Text => format!("{v:?}"),
+        };
+        writeln!(out, "{line}").map_err(|e| Failure::Usage(format!("stdout: {e}")))
+    };
+    read_packets(path, |_, ts, packet| {
+        if packet.linktype != Linktype::ETHERNET || !is_epa(packet.data, epa_port) {
+            return Ok(());
+        }
+        let (Some(ts), Ok(f)) = (ts, epa::Frame::parse(packet.data, epa_port)) else {
+            return Ok(());
+        };
+        frames += 1;
+        let mut found = Vec::new();
+        check.frame(ts, &f.header, &f.body, |v| found.push(v));
+        found.into_iter().try_for_each(|v| print(v, &mut out))
+    })?;
+    let mut found = Vec::new();
+    check.finish(|v| found.push(v));
+    found.into_iter().try_for_each(|v| print(v, &mut out))?;
+    let summary = serde_json::json!({"epa_frames": frames, "violations": violations});
+    writeln!(out, "{summary}").map_err(|e| Failure::Usage(format!("stdout: {e}")))?;
+    Ok(violations)
 }

@@ -3,10 +3,12 @@
 //! ```text
 //! causeway decode --protocol modbus-rtu --role request "11 03 00 6b 00 03 76 87"
 //! causeway decode --protocol mbus --file telegram.bin
-//! causeway pcap samples/modbus-tcp.pcap [--port 502] [--format text]
+//! causeway pcap samples/modbus-tcp.pcap [--port 502] [--epa-port 35004] [--format text]
+//! causeway schedule --config macrocycle.toml capture.pcap
 //! ```
 //! Exit status 0 on success, 1 on a decode error (one line on stderr naming layer, offset,
-//! expected and found; with `--format json` also `{"error": {...}}` on stdout), 2 on usage errors.
+//! expected and found; with `--format json` also `{"error": {...}}` on stdout) or on schedule
+//! violations, 2 on usage errors.
 
 mod capture;
 mod output;
@@ -15,6 +17,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use causeway_codecs::epa::schedule::Macrocycle;
 use causeway_codecs::modbus::map::RegisterMap;
 use causeway_codecs::registry::{self, parse_hex, Role};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -72,6 +75,22 @@ enum Command {
         /// Modbus register map (TOML) for typed, scaled points.
         #[arg(long)]
         map: Option<PathBuf>,
+        /// UDP port of EPA-S (EtherType 0x88CB is always decoded).
+        #[arg(long, default_value_t = 35004)]
+        epa_port: u16,
+    },
+    /// Check the EPA-S frames of a capture against a macrocycle (TOML): each DISTRIBUTE outside
+    /// its publisher's slot and each NP_ANNOUNCE/NP_END ordering violation, one JSON line each,
+    /// then a summary. Exit status 1 when there are violations.
+    Schedule {
+        /// The macrocycle (cycle_ns, start_ns, [non_periodic], [[device]] slots).
+        #[arg(long)]
+        config: PathBuf,
+        /// The capture file.
+        file: PathBuf,
+        /// UDP port of EPA-S.
+        #[arg(long, default_value_t = 35004)]
+        epa_port: u16,
     },
     /// List the protocols compiled into this build.
     Protocols,
@@ -86,12 +105,28 @@ fn main() -> ExitCode {
             file,
             hex,
         } => decode(cli.format, &protocol, role, file, &hex),
-        Command::Pcap { file, port, map } => load_map(map).and_then(|modbus_map| {
+        Command::Pcap {
+            file,
+            port,
+            map,
+            epa_port,
+        } => load_map(map).and_then(|modbus_map| {
             let opts = capture::Options {
                 modbus_port: port,
                 modbus_map,
+                epa_port,
             };
             capture::run(cli.format, &file, opts)
+        }),
+        Command::Schedule {
+            config,
+            file,
+            epa_port,
+        } => load_macrocycle(&config).and_then(|cycle| {
+            match capture::schedule(cli.format, &file, &cycle, epa_port)? {
+                0 => Ok(()),
+                n => Err(Failure::Violations(n)),
+            }
         }),
         Command::Protocols => {
             for c in registry::codecs() {
@@ -109,6 +144,10 @@ fn main() -> ExitCode {
         Err(Failure::Usage(msg)) => {
             eprintln!("causeway: {msg}");
             ExitCode::from(2)
+        }
+        Err(Failure::Violations(n)) => {
+            eprintln!("causeway: {n} schedule violations");
+            ExitCode::from(1)
         }
         Err(Failure::Decode(e)) => {
             eprintln!("causeway: {e}");
@@ -129,6 +168,19 @@ pub enum Failure {
     Usage(String),
     /// The input did not decode (exit 1).
     Decode(causeway_codecs::Error),
+    /// A capture broke its schedule this many times (exit 1).
+    Violations(usize),
+}
+
+/// Reads a macrocycle (TOML) and refuses one with inconsistencies.
+fn load_macrocycle(path: &std::path::Path) -> Result<Macrocycle, Failure> {
+    let fail = |e: &dyn std::fmt::Display| Failure::Usage(format!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| fail(&e))?;
+    let cycle: Macrocycle = toml::from_str(&text).map_err(|e| fail(&e))?;
+    match cycle.problems().as_slice() {
+        [] => Ok(cycle),
+        problems => Err(fail(&problems.join("; "))),
+    }
 }
 
 /// Reads a Modbus register map (TOML).

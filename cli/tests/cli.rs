@@ -287,3 +287,101 @@ fn decodes_an_mbus_telegram() {
     );
     assert!(String::from_utf8_lossy(&text.stdout).contains("rec:1 = 54.321 m3 [volume]"));
 }
+
+const EPA_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/epa-s.pcap");
+const EPA_CYCLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../samples/epa-macrocycle.toml"
+);
+
+#[test]
+fn decodes_the_epa_profile_vector() {
+    // EPA-S v1 profile: READ response over EtherType 0x88CB, FLOAT32 12.5.
+    let out = causeway(
+        &[
+            "decode",
+            "--protocol",
+            "epa-s",
+            "02000000000102000000000288cbe1810000000800070020001001010008000441480000",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let j = json(&out);
+    assert_eq!(j["frame"]["service_name"], "READ");
+    assert_eq!(j["frame"]["body"]["value"], 12.5);
+    assert_eq!(j["frame"]["eth"]["ethertype"], 0x88CB);
+}
+
+#[test]
+fn pcap_decodes_epa_with_read_points_and_domains() {
+    let out = causeway(&["pcap", EPA_SAMPLE], None);
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let frames = lines.iter().filter(|l| l.get("frame").is_some()).count();
+    assert_eq!(frames, 16, "every packet of the sample is EPA-S");
+    // The READ response (frame 5) gets the point of its request (frame 4: app 0x20, obj 0x10,
+    // attr 2); the DISTRIBUTE of frame 1 its own, with the VLAN tag and the timestamp.
+    let read = &lines.iter().find(|l| l["frame_number"] == 5).unwrap()["points"][0];
+    assert_eq!(read["device"], "epa:app=0x0020");
+    assert_eq!(read["address"], "obj=0x0010/attr=2");
+    assert_eq!(read["value"], 12.5);
+    let dist = lines.iter().find(|l| l["frame_number"] == 1).unwrap();
+    assert_eq!(dist["frame"]["vlan"]["vid"], 10);
+    assert_eq!(dist["points"][0]["value"], 21.5);
+    assert_eq!(
+        dist["points"][0]["timestamp"],
+        "2026-01-01T00:00:00.000200000Z"
+    );
+    // The three DOMAIN_DOWNLOAD blocks of frames 10-12 make one domain.
+    let domain = lines.iter().find(|l| l.get("domain").is_some()).unwrap();
+    assert_eq!(domain["frame_number"], 12);
+    assert_eq!(
+        domain["domain"]["data"],
+        "6361757365776179204550412d5320646f6d61696e"
+    );
+}
+
+#[test]
+fn schedule_reports_the_planted_violations() {
+    let out = causeway(&["schedule", "--config", EPA_CYCLE, EPA_SAMPLE], None);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "violations make the exit status 1"
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The third cycle's DISTRIBUTE from 0x20 comes 2.5 ms in (its slot is 0-1 ms), and 0x21
+    // sends an NP_END it never announced.
+    assert_eq!(lines[0]["violation"], "outside_slot");
+    assert_eq!(
+        (lines[0]["app"].as_u64(), lines[0]["phase_ns"].as_u64()),
+        (Some(0x20), Some(2_500_000))
+    );
+    assert_eq!(lines[1]["violation"], "end_without_announce");
+    assert_eq!(lines[1]["app"], 0x21);
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"epa_frames": 16, "violations": 2})
+    );
+    let bad = std::env::temp_dir().join("causeway-bad-cycle.toml");
+    std::fs::write(
+        &bad,
+        "cycle_ns = 10\n[non_periodic]\noffset_ns = 5\nlength_ns = 9\n",
+    )
+    .unwrap();
+    let out = causeway(
+        &["schedule", "--config", bad.to_str().unwrap(), EPA_SAMPLE],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not fit"));
+}

@@ -33,6 +33,8 @@ pub mod checksum;
 pub mod conformance;
 pub mod cursor;
 pub mod deframers;
+#[cfg(feature = "epa")]
+pub mod epa;
 pub mod error;
 pub mod ethernet;
 #[cfg(any(feature = "epa", feature = "wiapa"))]

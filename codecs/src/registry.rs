@@ -67,6 +67,8 @@ pub fn codecs() -> &'static [Codec] {
         crate::modbus::json::RTU_OVER_TCP,
         #[cfg(feature = "mbus")]
         crate::mbus::json::MBUS,
+        #[cfg(feature = "epa")]
+        crate::epa::json::EPA_S,
     ]
 }
 

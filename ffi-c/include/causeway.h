@@ -24,6 +24,7 @@
 #endif
 #define CAUSEWAY_MODBUS 1
 #define CAUSEWAY_MBUS 1
+#define CAUSEWAY_EPA 1
 #endif
 
 
@@ -69,28 +70,6 @@ typedef enum {
   CAUSEWAY_PANIC = 99,
 } causeway_result;
 
-// The protocol layer of a decode error.
-typedef enum {
-  // No layer (usage errors).
-  CAUSEWAY_LAYER_NONE = 0,
-  // Modbus RTU framing.
-  CAUSEWAY_LAYER_MODBUS_RTU = 1,
-  // Modbus ASCII framing.
-  CAUSEWAY_LAYER_MODBUS_ASCII = 2,
-  // Modbus TCP (MBAP).
-  CAUSEWAY_LAYER_MODBUS_TCP = 3,
-  // Modbus PDU.
-  CAUSEWAY_LAYER_MODBUS_PDU = 4,
-  // M-Bus link layer.
-  CAUSEWAY_LAYER_MBUS_LINK = 5,
-  // M-Bus application layer header.
-  CAUSEWAY_LAYER_MBUS_APP = 6,
-  // M-Bus data record.
-  CAUSEWAY_LAYER_MBUS_RECORD = 7,
-  // Any other layer.
-  CAUSEWAY_LAYER_OTHER = 8,
-} causeway_layer;
-
 // The kind of a [`causeway_value`].
 typedef enum {
   // No value.
@@ -116,6 +95,28 @@ typedef enum {
   // Owned text that C cannot borrow (not produced by decoders).
   CAUSEWAY_VALUE_OTHER = 10,
 } causeway_value_kind;
+
+// The protocol layer of a decode error.
+typedef enum {
+  // No layer (usage errors).
+  CAUSEWAY_LAYER_NONE = 0,
+  // Modbus RTU framing.
+  CAUSEWAY_LAYER_MODBUS_RTU = 1,
+  // Modbus ASCII framing.
+  CAUSEWAY_LAYER_MODBUS_ASCII = 2,
+  // Modbus TCP (MBAP).
+  CAUSEWAY_LAYER_MODBUS_TCP = 3,
+  // Modbus PDU.
+  CAUSEWAY_LAYER_MODBUS_PDU = 4,
+  // M-Bus link layer.
+  CAUSEWAY_LAYER_MBUS_LINK = 5,
+  // M-Bus application layer header.
+  CAUSEWAY_LAYER_MBUS_APP = 6,
+  // M-Bus data record.
+  CAUSEWAY_LAYER_MBUS_RECORD = 7,
+  // Any other layer.
+  CAUSEWAY_LAYER_OTHER = 8,
+} causeway_layer;
 
 #if defined(CAUSEWAY_MBUS)
 // What the master reports after an input.
@@ -169,6 +170,9 @@ typedef enum {
 } causeway_direction;
 #endif
 
+// A domain transfer being reassembled (opaque), in caller storage.
+typedef struct causeway_epa_domain causeway_epa_domain;
+
 #if defined(CAUSEWAY_MBUS)
 // Reading one meter completely (opaque; see `causeway_mbus_read_meter_*`).
 typedef struct causeway_mbus_read_meter causeway_mbus_read_meter;
@@ -181,6 +185,151 @@ typedef struct causeway_mbus_scan causeway_mbus_scan;
 
 // A stream deframer (opaque).
 typedef struct causeway_stream causeway_stream;
+
+// A read-only view of bytes owned by someone else (usually the caller's input buffer).
+typedef struct {
+  // First byte (never NULL: empty views point at a static empty array).
+  const uint8_t *ptr;
+  // Number of bytes.
+  size_t len;
+} causeway_bytes;
+
+// A calendar date-time as the device sent it.
+typedef struct {
+  // Year, e.g. 2024.
+  uint16_t year;
+  // 1–12.
+  uint8_t month;
+  // 1–31.
+  uint8_t day;
+  // 0–23.
+  uint8_t hour;
+  // 0–59.
+  uint8_t minute;
+  // 0–60.
+  uint8_t second;
+  // 0 date only, 1 minutes, 2 seconds, 3 milliseconds, 4 nanoseconds.
+  uint8_t precision;
+  // 0–999 999 999.
+  uint32_t nanosecond;
+  // UTC (else the device's local time).
+  bool utc;
+} causeway_datetime;
+
+// A value: `kind` says which fields mean something.
+typedef struct {
+  // Which fields are set.
+  causeway_value_kind kind;
+  // `CAUSEWAY_VALUE_BOOL`.
+  bool boolean;
+  // `CAUSEWAY_VALUE_INT`.
+  int64_t integer;
+  // `CAUSEWAY_VALUE_UINT`.
+  uint64_t uinteger;
+  // `CAUSEWAY_VALUE_FLOAT`, and the nearest double of a decimal.
+  double real;
+  // `CAUSEWAY_VALUE_DECIMAL` mantissa.
+  int64_t mantissa;
+  // `CAUSEWAY_VALUE_DECIMAL` power of ten.
+  int16_t exponent;
+  // `CAUSEWAY_VALUE_TEXT` / `_BYTES`: a view into the decoded input.
+  causeway_bytes bytes;
+  // Text stored last character first (M-Bus).
+  bool reversed;
+  // `CAUSEWAY_VALUE_DATETIME`.
+  causeway_datetime datetime;
+  // `CAUSEWAY_VALUE_DURATION`.
+  uint64_t duration_ns;
+} causeway_value;
+
+// A typed value of the profile's data types.
+typedef struct {
+  // Type code (8 FLOAT32, 9 VISIBLE_STRING, ...; unknown codes kept).
+  uint8_t type_code;
+  // The value's octets as sent (big-endian); what `causeway_epa_emit` writes.
+  causeway_bytes raw;
+  // The value in canonical form (text and bytes are views into `raw`).
+  causeway_value value;
+} causeway_epa_value;
+
+// An EPA-S frame: carrier, header and body. Which body fields mean something depends on
+// `service` (see the profile's service table); byte views point into the decoded frame.
+typedef struct {
+  // Destination MAC.
+  uint8_t eth_dst[6];
+  // Source MAC.
+  uint8_t eth_src[6];
+  // Whether an 802.1Q tag is present.
+  bool has_vlan;
+  // Tag priority (0–7).
+  uint8_t vlan_pcp;
+  // Tag drop eligibility.
+  bool vlan_dei;
+  // VLAN id (0–4095).
+  uint16_t vlan_vid;
+  // Carried in IPv4/UDP (else directly on EtherType 0x88CB).
+  bool udp;
+  // IPv4 source.
+  uint8_t ip_src[4];
+  // IPv4 destination.
+  uint8_t ip_dst[4];
+  // IPv4 time to live.
+  uint8_t ip_ttl;
+  // IPv4 DSCP/ECN octet.
+  uint8_t ip_tos;
+  // IPv4 identification.
+  uint16_t ip_id;
+  // IPv4 don't-fragment flag.
+  bool ip_dont_fragment;
+  // IPv4 options (usually empty).
+  causeway_bytes ip_options;
+  // UDP source port.
+  uint16_t udp_src_port;
+  // UDP destination port.
+  uint16_t udp_dst_port;
+  // Whether the UDP checksum is used (sent non-zero / to be computed).
+  bool udp_checksum;
+  // Service octet: bit 7 response, bits 0–6 service code.
+  uint8_t service;
+  // Flags: b0 confirmed, b1 error, b2 more, b5–7 priority.
+  uint8_t flags;
+  // Octets of body (computed when emitting).
+  uint16_t body_len;
+  // Request/response correlation.
+  uint16_t msg_id;
+  // Source application.
+  uint16_t src_app;
+  // Destination application (0xFFFF all).
+  uint16_t dst_app;
+  // Destination object.
+  uint16_t dst_obj;
+  // Attribute (READ, WRITE, DISTRIBUTE, GET/SET_DEVICE_ATTR requests).
+  uint16_t attr;
+  // Status (responses).
+  uint8_t status;
+  // Whether `value` is set (a negative READ response has none).
+  bool has_value;
+  // The value (READ/GET responses, WRITE, SET_DEVICE_ATTR, DISTRIBUTE, EVENT_NOTIFY).
+  causeway_epa_value value;
+  // DISTRIBUTE quality octet (0xC0 good, 0x40 uncertain, 0x00 bad).
+  uint8_t quality;
+  // DISTRIBUTE and EVENT_NOTIFY time (ns since the PTP epoch).
+  uint64_t ts_ns;
+  // EVENT_NOTIFY / EVENT_ACK event.
+  uint16_t event_id;
+  // Its sequence number.
+  uint16_t event_seq;
+  // DOMAIN_DOWNLOAD / DOMAIN_UPLOAD domain.
+  uint16_t domain_id;
+  // Block number.
+  uint16_t block_seq;
+  // NP_ANNOUNCE priority.
+  uint8_t priority;
+  // NP_ANNOUNCE pending octets.
+  uint16_t pending_octets;
+  // Domain block octets, DEVICE_ANNOUNCE / FIND_TAG tag, or the body of an unknown service.
+  causeway_bytes data;
+} causeway_epa_frame;
 
 // A decode error: code, layer, byte offset, and what was expected versus found (numbers whose
 // meaning depends on the code: lengths, checksums, field values).
@@ -197,13 +346,44 @@ typedef struct {
   uint64_t found;
 } causeway_error;
 
-// A read-only view of bytes owned by someone else (usually the caller's input buffer).
+// One canonical point. Strings are NUL-terminated; `unit`, `quantity` and `reason` are static.
 typedef struct {
-  // First byte (never NULL: empty views point at a static empty array).
-  const uint8_t *ptr;
-  // Number of bytes.
-  size_t len;
-} causeway_bytes;
+  // Canonical device, e.g. `mbus:id=12345678,man=LUG,ver=2,med=heat`.
+  uint8_t device[CAUSEWAY_DEVICE_LEN];
+  // Canonical address, e.g. `rec:3` or `holding:0`.
+  uint8_t address[CAUSEWAY_ADDRESS_LEN];
+  // The value, scaled to `unit`.
+  causeway_value value;
+  // UCUM unit code (empty when there is none); static, not NUL-terminated.
+  causeway_bytes unit;
+  // Quantity name (empty when unknown); static, not NUL-terminated.
+  causeway_bytes quantity;
+  // 0 good, 1 uncertain, 2 bad.
+  uint8_t severity;
+  // Reason name (`none`, `protocol_error`, ...); static, not NUL-terminated.
+  causeway_bytes reason;
+  // Whether `code` is set.
+  bool has_code;
+  // The protocol's own quality code (Modbus exception, M-Bus error code).
+  uint32_t code;
+  // Whether `timestamp` is set.
+  bool has_timestamp;
+  // Device time of the value.
+  causeway_datetime timestamp;
+  // Function: -1 none, 0 instantaneous, 1 maximum, 2 minimum, 3 error.
+  int8_t function;
+  // Whether `storage`, `tariff`, `subunit` are set.
+  bool has_storage;
+  // Storage number.
+  uint64_t storage;
+  // Tariff.
+  uint32_t tariff;
+  // Subunit.
+  uint32_t subunit;
+} causeway_point;
+
+// Called once per point; `point` is valid only during the call.
+typedef void (*causeway_point_callback)(const causeway_point *point, void *user);
 
 #if defined(CAUSEWAY_MBUS)
 // A checked M-Bus link frame.
@@ -307,93 +487,6 @@ typedef struct {
 } causeway_mbus_record;
 #endif
 
-// A calendar date-time as the device sent it.
-typedef struct {
-  // Year, e.g. 2024.
-  uint16_t year;
-  // 1–12.
-  uint8_t month;
-  // 1–31.
-  uint8_t day;
-  // 0–23.
-  uint8_t hour;
-  // 0–59.
-  uint8_t minute;
-  // 0–60.
-  uint8_t second;
-  // 0 date only, 1 minutes, 2 seconds, 3 nanoseconds.
-  uint8_t precision;
-  // 0–999 999 999.
-  uint32_t nanosecond;
-  // UTC (else the device's local time).
-  bool utc;
-} causeway_datetime;
-
-// A value: `kind` says which fields mean something.
-typedef struct {
-  // Which fields are set.
-  causeway_value_kind kind;
-  // `CAUSEWAY_VALUE_BOOL`.
-  bool boolean;
-  // `CAUSEWAY_VALUE_INT`.
-  int64_t integer;
-  // `CAUSEWAY_VALUE_UINT`.
-  uint64_t uinteger;
-  // `CAUSEWAY_VALUE_FLOAT`, and the nearest double of a decimal.
-  double real;
-  // `CAUSEWAY_VALUE_DECIMAL` mantissa.
-  int64_t mantissa;
-  // `CAUSEWAY_VALUE_DECIMAL` power of ten.
-  int16_t exponent;
-  // `CAUSEWAY_VALUE_TEXT` / `_BYTES`: a view into the decoded input.
-  causeway_bytes bytes;
-  // Text stored last character first (M-Bus).
-  bool reversed;
-  // `CAUSEWAY_VALUE_DATETIME`.
-  causeway_datetime datetime;
-  // `CAUSEWAY_VALUE_DURATION`.
-  uint64_t duration_ns;
-} causeway_value;
-
-// One canonical point. Strings are NUL-terminated; `unit`, `quantity` and `reason` are static.
-typedef struct {
-  // Canonical device, e.g. `mbus:id=12345678,man=LUG,ver=2,med=heat`.
-  uint8_t device[CAUSEWAY_DEVICE_LEN];
-  // Canonical address, e.g. `rec:3` or `holding:0`.
-  uint8_t address[CAUSEWAY_ADDRESS_LEN];
-  // The value, scaled to `unit`.
-  causeway_value value;
-  // UCUM unit code (empty when there is none); static, not NUL-terminated.
-  causeway_bytes unit;
-  // Quantity name (empty when unknown); static, not NUL-terminated.
-  causeway_bytes quantity;
-  // 0 good, 1 uncertain, 2 bad.
-  uint8_t severity;
-  // Reason name (`none`, `protocol_error`, ...); static, not NUL-terminated.
-  causeway_bytes reason;
-  // Whether `code` is set.
-  bool has_code;
-  // The protocol's own quality code (Modbus exception, M-Bus error code).
-  uint32_t code;
-  // Whether `timestamp` is set.
-  bool has_timestamp;
-  // Device time of the value.
-  causeway_datetime timestamp;
-  // Function: -1 none, 0 instantaneous, 1 maximum, 2 minimum, 3 error.
-  int8_t function;
-  // Whether `storage`, `tariff`, `subunit` are set.
-  bool has_storage;
-  // Storage number.
-  uint64_t storage;
-  // Tariff.
-  uint32_t tariff;
-  // Subunit.
-  uint32_t subunit;
-} causeway_point;
-
-// Called once per point; `point` is valid only during the call.
-typedef void (*causeway_point_callback)(const causeway_point *point, void *user);
-
 #if defined(CAUSEWAY_MODBUS)
 // A Modbus ADU: the framing fields and a view of the PDU.
 typedef struct {
@@ -487,6 +580,91 @@ extern "C" {
 
 // The library version, `major * 10000 + minor * 100 + patch`.
 uint32_t causeway_version(void);
+
+// Decodes an Ethernet frame (without FCS) carrying EPA-S on EtherType 0x88CB, or on IPv4/UDP with
+// `udp_port` (35004 by the profile) as source or destination port.
+//
+// # Safety
+// `frame` readable for `len`; `out` valid; `err` valid or NULL.
+causeway_result causeway_epa_decode(const uint8_t *frame,
+                                    size_t len,
+                                    uint16_t udp_port,
+                                    causeway_epa_frame *out,
+                                    causeway_error *err);
+
+// Writes the frame `frame` describes into `buf` (`cap` octets): `body_len`, lengths and
+// checksums are computed, values written from their type code and `raw` octets, and frames
+// shorter than 60 octets padded. `*out_len` is its length.
+//
+// # Safety
+// `frame` valid, with its views readable; `buf` writable for `cap`; `out_len` valid; `err`
+// valid or NULL.
+causeway_result causeway_epa_emit(const causeway_epa_frame *frame,
+                                  uint8_t *buf,
+                                  size_t cap,
+                                  size_t *out_len,
+                                  causeway_error *err);
+
+// Calls `cb` with the point a DISTRIBUTE or EVENT_NOTIFY frame carries (none for other
+// services).
+//
+// # Safety
+// `frame` readable for `len`; `cb` a valid function; `err` valid or NULL.
+causeway_result causeway_epa_points(const uint8_t *frame,
+                                    size_t len,
+                                    uint16_t udp_port,
+                                    causeway_point_callback cb,
+                                    void *user,
+                                    causeway_error *err);
+
+// Calls `cb` with the point of a READ response, at the server and attribute its READ request
+// named (a non-zero status is a Bad point).
+//
+// # Safety
+// `request` readable for `request_len`, `response` for `response_len`; `cb` a valid function;
+// `err` valid or NULL.
+causeway_result causeway_epa_read_points(const uint8_t *request,
+                                         size_t request_len,
+                                         const uint8_t *response,
+                                         size_t response_len,
+                                         uint16_t udp_port,
+                                         causeway_point_callback cb,
+                                         void *user,
+                                         causeway_error *err);
+
+// Bytes of memory [`causeway_epa_domain_init_in`] needs for the object (8-byte aligned).
+size_t causeway_epa_domain_size(void);
+
+// Starts reassembling the transfer of `domain_id` from `src_app` to `dst_app` in caller memory:
+// the object in `mem` (`mem_len` ≥ [`causeway_epa_domain_size`], 8-byte aligned), the octets in
+// `storage` (`storage_len`, the largest domain). Both must outlive the transfer; nothing to free.
+//
+// # Safety
+// `mem` writable for `mem_len` and `storage` for `storage_len`, unused elsewhere while the
+// transfer lives; `out` valid.
+causeway_result causeway_epa_domain_init_in(void *mem,
+                                            size_t mem_len,
+                                            uint16_t src_app,
+                                            uint16_t dst_app,
+                                            uint16_t domain_id,
+                                            uint8_t *storage,
+                                            size_t storage_len,
+                                            causeway_epa_domain **out);
+
+// Adds the block of a DOMAIN_DOWNLOAD or DOMAIN_UPLOAD frame. Returns `CAUSEWAY_OK` with
+// `*complete` set to the whole domain (a view into the storage) once its last block is in,
+// `CAUSEWAY_NEED_MORE` before; a gap, a conflicting repeat, another transfer's block or too
+// little storage is an error that keeps what was assembled.
+//
+// # Safety
+// `domain` from [`causeway_epa_domain_init_in`]; `frame` readable for `len`; `complete` valid;
+// `err` valid or NULL.
+causeway_result causeway_epa_domain_push(causeway_epa_domain *domain,
+                                         const uint8_t *frame,
+                                         size_t len,
+                                         uint16_t udp_port,
+                                         causeway_bytes *complete,
+                                         causeway_error *err);
 
 // The name of a result code (`"checksum"`, `"truncated"`, ...), NUL-terminated, static.
 const char *causeway_result_name(causeway_result code);

@@ -17,6 +17,8 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "epa")]
+mod epa;
 mod error;
 #[cfg(feature = "mbus")]
 mod mbus;
@@ -25,6 +27,8 @@ mod modbus;
 mod point;
 mod stream;
 
+#[cfg(feature = "epa")]
+pub use epa::*;
 pub use error::*;
 #[cfg(feature = "mbus")]
 pub use mbus::*;

@@ -51,7 +51,7 @@ pub struct causeway_datetime {
     pub minute: u8,
     /// 0–60.
     pub second: u8,
-    /// 0 date only, 1 minutes, 2 seconds, 3 nanoseconds.
+    /// 0 date only, 1 minutes, 2 seconds, 3 milliseconds, 4 nanoseconds.
     pub precision: u8,
     /// 0–999 999 999.
     pub nanosecond: u32,

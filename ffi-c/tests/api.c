@@ -250,6 +250,117 @@ static void builders_and_fields(void) {
   CHECK(causeway_modbus_field_decode(&t16, 3, temp, sizeof temp, &v, NULL) == CAUSEWAY_BAD_ARGUMENT);
 }
 
+/* EPA-S v1 profile vector: READ response over EtherType 0x88CB, FLOAT32 12.5 (unpadded). */
+static const uint8_t EPA_READ_RSP[] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+                                       0x88, 0xcb, 0xe1, 0x81, 0x00, 0x00, 0x00, 0x08, 0x00, 0x07, 0x00, 0x20,
+                                       0x00, 0x10, 0x01, 0x01, 0x00, 0x08, 0x00, 0x04, 0x41, 0x48, 0x00, 0x00};
+
+typedef struct {
+  double value;
+  int count;
+  int severity;
+  char address[32];
+} one_point;
+
+static void keep_one(const causeway_point *p, void *user) {
+  one_point *o = user;
+  o->value = p->value.real;
+  o->severity = p->severity;
+  memcpy(o->address, p->address, sizeof o->address);
+  o->count++;
+}
+
+static void epa(void) {
+  causeway_epa_frame f;
+  causeway_error err;
+  CHECK(causeway_epa_decode(NULL, 10, 35004, &f, &err) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_epa_decode(EPA_READ_RSP, sizeof EPA_READ_RSP, 35004, NULL, &err) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_epa_decode(EPA_READ_RSP, 20, 35004, &f, &err) == CAUSEWAY_TRUNCATED);
+  CHECK(causeway_epa_decode(EPA_READ_RSP, sizeof EPA_READ_RSP, 35004, &f, &err) == CAUSEWAY_OK);
+  CHECK(f.service == 0x81 && f.msg_id == 7 && f.src_app == 0x20 && f.dst_app == 0x10 && f.dst_obj == 0x0101);
+  CHECK(f.has_value && f.status == 0 && f.value.type_code == 8 && f.value.value.kind == CAUSEWAY_VALUE_FLOAT);
+  CHECK(f.value.value.real == 12.5 && f.value.raw.len == 4 && f.value.raw.ptr == EPA_READ_RSP + 32);
+
+  /* Emitting pads to 60 octets; too small a buffer writes nothing. */
+  uint8_t out[96];
+  size_t n = 999;
+  CHECK(causeway_epa_emit(&f, out, 40, &n, &err) == CAUSEWAY_BUFFER_TOO_SMALL && n == 999);
+  CHECK(causeway_epa_emit(&f, out, sizeof out, &n, &err) == CAUSEWAY_OK && n == 60);
+  CHECK(!memcmp(out, EPA_READ_RSP, sizeof EPA_READ_RSP) && out[59] == 0);
+  CHECK(causeway_epa_emit(NULL, out, sizeof out, &n, &err) == CAUSEWAY_NULL_ARGUMENT);
+
+  /* A DISTRIBUTE built in C, over UDP (14 + 20 + 8 + 14 + 18 octets): decodes to its point. */
+  static const uint8_t value[] = {0x00, 0x00, 0x00, 0x2a}; /* UINT32 42 */
+  causeway_epa_frame d = f;
+  d.udp = true;
+  memcpy(d.ip_src, (uint8_t[]){192, 168, 0, 20}, 4);
+  memcpy(d.ip_dst, (uint8_t[]){192, 168, 0, 10}, 4);
+  d.ip_ttl = 64;
+  d.ip_options = (causeway_bytes){.ptr = NULL, .len = 0};
+  d.udp_src_port = 50000;
+  d.udp_dst_port = 35004;
+  d.udp_checksum = true;
+  d.service = 0x03;
+  d.flags = 0xC0;
+  d.dst_app = 0xFFFF;
+  d.attr = 4;
+  d.quality = 0xC0;
+  d.ts_ns = 1000000000ULL;
+  d.value.type_code = 7;
+  d.value.raw = (causeway_bytes){.ptr = value, .len = sizeof value};
+  CHECK(causeway_epa_emit(&d, out, sizeof out, &n, &err) == CAUSEWAY_OK && n == 74);
+  one_point p = {0};
+  CHECK(causeway_epa_points(out, n, 35004, keep_one, &p, &err) == CAUSEWAY_OK);
+  CHECK(p.count == 1 && p.value == 42 && p.severity == 0 && !strcmp(p.address, "obj=0x0101/attr=4"));
+  CHECK(causeway_epa_points(out, n, 40000, keep_one, &p, &err) == CAUSEWAY_UNSUPPORTED);
+  d.value.raw.len = 3; /* UINT32 needs 4 octets */
+  CHECK(causeway_epa_emit(&d, out, sizeof out, &n, &err) == CAUSEWAY_LENGTH);
+
+  /* A READ response's point comes with its request. */
+  causeway_epa_frame rq = f;
+  rq.service = 0x01;
+  rq.flags = 0x01;
+  rq.attr = 2;
+  uint8_t req[64];
+  size_t req_len = 0;
+  CHECK(causeway_epa_emit(&rq, req, sizeof req, &req_len, &err) == CAUSEWAY_OK);
+  one_point rp = {0};
+  CHECK(causeway_epa_read_points(req, req_len, EPA_READ_RSP, sizeof EPA_READ_RSP, 35004, keep_one, &rp, &err) ==
+        CAUSEWAY_OK);
+  CHECK(rp.count == 1 && rp.value == 12.5 && !strcmp(rp.address, "obj=0x0101/attr=2"));
+
+  /* Domain blocks reassemble in caller memory; a gap is an error that keeps what was there. */
+  alignas(16) static uint8_t mem[4096];
+  static uint8_t storage[16];
+  causeway_epa_domain *dom = NULL;
+  CHECK(causeway_epa_domain_size() <= sizeof mem);
+  CHECK(causeway_epa_domain_init_in(mem, sizeof mem, 0x20, 0x10, 3, storage, sizeof storage, &dom) == CAUSEWAY_OK);
+  causeway_epa_frame b = f;
+  b.service = 0x06;
+  b.domain_id = 3;
+  static const uint8_t part1[] = {1, 2, 3}, part2[] = {4, 5};
+  uint8_t blocks[3][64];
+  size_t blen[3];
+  b.flags = 0x04; /* more */
+  b.block_seq = 0;
+  b.data = (causeway_bytes){.ptr = part1, .len = sizeof part1};
+  CHECK(causeway_epa_emit(&b, blocks[0], 64, &blen[0], &err) == CAUSEWAY_OK);
+  b.block_seq = 2;
+  CHECK(causeway_epa_emit(&b, blocks[2], 64, &blen[2], &err) == CAUSEWAY_OK);
+  b.flags = 0;
+  b.block_seq = 1;
+  b.data = (causeway_bytes){.ptr = part2, .len = sizeof part2};
+  CHECK(causeway_epa_emit(&b, blocks[1], 64, &blen[1], &err) == CAUSEWAY_OK);
+  causeway_bytes all = {0};
+  CHECK(causeway_epa_domain_push(dom, blocks[0], blen[0], 35004, &all, &err) == CAUSEWAY_NEED_MORE);
+  CHECK(causeway_epa_domain_push(dom, blocks[2], blen[2], 35004, &all, &err) == CAUSEWAY_INVALID);
+  CHECK(err.layer == CAUSEWAY_LAYER_OTHER && err.offset == 3);
+  CHECK(causeway_epa_domain_push(dom, EPA_READ_RSP, sizeof EPA_READ_RSP, 35004, &all, &err) == CAUSEWAY_INVALID);
+  CHECK(causeway_epa_domain_push(dom, blocks[1], blen[1], 35004, &all, &err) == CAUSEWAY_OK);
+  CHECK(all.len == 5 && !memcmp(all.ptr, "\x01\x02\x03\x04\x05", 5));
+  CHECK(causeway_epa_domain_push(NULL, blocks[1], blen[1], 35004, &all, &err) == CAUSEWAY_NULL_ARGUMENT);
+}
+
 int main(void) {
   CHECK(causeway_version() >= 100);
   null_and_short_buffers();
@@ -258,6 +369,7 @@ int main(void) {
   mbus();
   master();
   builders_and_fields();
+  epa();
   printf("%u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;
 }

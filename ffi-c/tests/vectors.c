@@ -89,11 +89,11 @@ static const char *check_field(const char *checks, const char *key, char *buf, s
   return NULL;
 }
 
-static int expect_uint(const char *checks, const char *key, unsigned long got, const char *name) {
+static int expect_uint(const char *checks, const char *key, unsigned long long got, const char *name) {
   char buf[64];
   if (!check_field(checks, key, buf, sizeof buf)) return 0;
-  if (strtoul(buf, NULL, 10) != got) {
-    fprintf(stderr, "%s: %s expected %s, got %lu\n", name, key, buf, got);
+  if (strtoull(buf, NULL, 10) != got) {
+    fprintf(stderr, "%s: %s expected %s, got %llu\n", name, key, buf, got);
     return 1;
   }
   return 0;
@@ -186,6 +186,57 @@ static int run_mbus(const char *name, const uint8_t *frame, size_t len, causeway
   return bad ? -1 : CAUSEWAY_OK;
 }
 
+static int run_epa(const char *name, const uint8_t *frame, size_t len, causeway_error *err, const char *checks) {
+  causeway_epa_frame f;
+  causeway_result r = causeway_epa_decode(frame, len, 35004, &f, err);
+  if (r != CAUSEWAY_OK) return r;
+  point_list list = {.count = 0};
+  r = causeway_epa_points(frame, len, 35004, keep_point, &list, err);
+  if (r != CAUSEWAY_OK) return r;
+  if (!checks) return CAUSEWAY_OK;
+  int bad = 0;
+  bad |= expect_uint(checks, "service", f.service, name);
+  bad |= expect_uint(checks, "flags", f.flags, name);
+  bad |= expect_uint(checks, "body_len", f.body_len, name);
+  bad |= expect_uint(checks, "msg_id", f.msg_id, name);
+  bad |= expect_uint(checks, "src_app", f.src_app, name);
+  bad |= expect_uint(checks, "dst_app", f.dst_app, name);
+  bad |= expect_uint(checks, "dst_obj", f.dst_obj, name);
+  if (f.has_vlan) bad |= expect_uint(checks, "vlan_vid", f.vlan_vid, name);
+  if (f.udp) bad |= expect_uint(checks, "udp_dst_port", f.udp_dst_port, name);
+  bad |= expect_uint(checks, "attr", f.attr, name);
+  bad |= expect_uint(checks, "status", f.status, name);
+  bad |= expect_uint(checks, "quality", f.quality, name);
+  bad |= expect_uint(checks, "ts_ns", f.ts_ns, name);
+  bad |= expect_uint(checks, "event_id", f.event_id, name);
+  bad |= expect_uint(checks, "domain_id", f.domain_id, name);
+  bad |= expect_uint(checks, "block_seq", f.block_seq, name);
+  if (f.has_value) bad |= expect_uint(checks, "type", f.value.type_code, name);
+  bad |= expect_uint(checks, "points", list.count, name);
+  for (size_t i = 0; i < list.count; i++) {
+    char key[32], spec[128];
+    snprintf(key, sizeof key, "p%zu", i);
+    if (!check_field(checks, key, spec, sizeof spec)) continue;
+    double want = strtod(spec, NULL);
+    if (!list.points[i].numeric || fabs(list.points[i].value - want) > fabs(want) * 1e-12) {
+      fprintf(stderr, "%s: point %zu expected %g, got %g\n", name, i, want, list.points[i].value);
+      bad = 1;
+    }
+  }
+  char flag[8];
+  if (check_field(checks, "reencode", flag, sizeof flag)) {
+    /* The decoded struct emits the same frame again. */
+    static uint8_t again[MAX_FRAME];
+    size_t n = 0;
+    r = causeway_epa_emit(&f, again, sizeof again, &n, err);
+    if (r != CAUSEWAY_OK || n != len || memcmp(again, frame, len) != 0) {
+      fprintf(stderr, "%s: re-emitted frame differs (%s, %zu octets)\n", name, causeway_result_name(r), n);
+      bad = 1;
+    }
+  }
+  return bad ? -1 : CAUSEWAY_OK;
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) { fprintf(stderr, "usage: %s c-vectors.txt\n", argv[0]); return 2; }
   FILE *in = fopen(argv[1], "r");
@@ -208,8 +259,9 @@ int main(int argc, char **argv) {
     size_t len;
     if (hex_decode(hex, frame, sizeof frame, &len) != 0) { fprintf(stderr, "%s: bad hex\n", name); failed++; continue; }
     causeway_error err = {0};
-    int r = !strcmp(proto, "mbus") ? run_mbus(name, frame, len, &err, fields[5])
-                                   : run_modbus(name, proto, role, frame, len, &err, fields[5]);
+    int r = !strcmp(proto, "mbus")    ? run_mbus(name, frame, len, &err, fields[5])
+            : !strcmp(proto, "epa-s") ? run_epa(name, frame, len, &err, fields[5])
+                                      : run_modbus(name, proto, role, frame, len, &err, fields[5]);
     int ok;
     if (!strcmp(outcome, "ok")) {
       ok = r == CAUSEWAY_OK;

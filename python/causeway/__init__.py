@@ -6,10 +6,10 @@
 (17, 'read_holding_registers', 107, 3)
 
 Protocol names are those of ``protocols()``; the frame classes and protocol-specific helpers
-live in :mod:`causeway.modbus` and :mod:`causeway.mbus`.
+live in :mod:`causeway.modbus`, :mod:`causeway.mbus` and :mod:`causeway.epa`.
 """
 
-from . import mbus, modbus
+from . import epa, mbus, modbus
 from ._causeway import (
     Point,
     Skipped,
@@ -39,6 +39,7 @@ __all__ = [
     "decode_stream",
     "encode",
     "encode_into",
+    "epa",
     "mbus",
     "modbus",
     "protocols",

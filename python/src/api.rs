@@ -5,6 +5,7 @@ use core::ops::Range;
 
 use causeway_codecs::buffer::{Deframe, Deframed, Event, Growable, Stream as CodecStream};
 use causeway_codecs::deframers::AnyDeframer;
+use causeway_codecs::epa::header::DEFAULT_UDP_PORT;
 use causeway_codecs::modbus::adu::Framing;
 use causeway_codecs::registry::{codecs, find};
 use causeway_codecs::{Error, Layer, Role};
@@ -14,6 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
 use crate::convert::{acyclic, py_to_json};
+use crate::epa::EpaFrame;
 use crate::errors::{decode_error, decode_error_value, encode_error};
 use crate::input::Input;
 use crate::mbus::MbusFrame;
@@ -27,6 +29,8 @@ const MAX_FRAME: usize = 1024;
 enum Kind {
     Modbus(Framing),
     Mbus,
+    /// EPA-S, over UDP on this port.
+    Epa(u16),
 }
 
 fn known() -> String {
@@ -41,6 +45,7 @@ fn kind_of(protocol: &str) -> PyResult<Kind> {
     match (Framing::from_protocol(protocol), protocol) {
         (Some(f), _) => Ok(Kind::Modbus(f)),
         (None, "mbus") => Ok(Kind::Mbus),
+        (None, "epa-s") => Ok(Kind::Epa(DEFAULT_UDP_PORT)),
         _ => Err(PyValueError::new_err(format!(
             "unknown protocol {protocol:?}; this build has: {}",
             known()
@@ -56,16 +61,25 @@ fn role_of(role: Option<&str>) -> PyResult<Option<Role>> {
     .transpose()
 }
 
-/// The decoder and role for single frames of `protocol`: Modbus frames need their role.
-fn single_frames(protocol: &str, role: Option<&str>) -> PyResult<(Kind, Option<Role>)> {
-    let kind = kind_of(protocol)?;
+/// The decoder and role for single frames of `protocol`: Modbus frames need their role, M-Bus
+/// and EPA-S frames say their direction themselves; `port` is EPA-S's UDP port.
+fn single_frames(
+    protocol: &str,
+    role: Option<&str>,
+    port: Option<u16>,
+) -> PyResult<(Kind, Option<Role>)> {
+    let kind = match (kind_of(protocol)?, port) {
+        (Kind::Epa(_), Some(port)) => Kind::Epa(port),
+        (_, Some(_)) => return Err(PyValueError::new_err("port is for EPA-S over UDP")),
+        (kind, None) => kind,
+    };
     match (kind, role_of(role)?) {
         (Kind::Modbus(_), None) => Err(PyValueError::new_err(format!(
             "{protocol} needs role='request' or role='response'"
         ))),
-        (Kind::Mbus, Some(_)) => Err(PyValueError::new_err(
-            "M-Bus frames say their direction themselves: no role",
-        )),
+        (Kind::Mbus | Kind::Epa(_), Some(_)) => Err(PyValueError::new_err(format!(
+            "{protocol} frames say their direction themselves: no role"
+        ))),
         (kind, role) => Ok((kind, role)),
     }
 }
@@ -90,19 +104,25 @@ fn decode_range<'py>(
             Ok(frame) => acyclic(py, frame)?.into_any(),
             Err(e) => return Ok(Err(e)),
         },
+        Kind::Epa(port) => match EpaFrame::decode(input, range, port) {
+            Ok(frame) => acyclic(py, frame)?.into_any(),
+            Err(e) => return Ok(Err(e)),
+        },
     }))
 }
 
-/// Decodes one frame: `protocol` is a name from `protocols()`; Modbus needs the `role`.
+/// Decodes one frame: `protocol` is a name from `protocols()`; Modbus needs the `role`;
+/// `port` is the UDP port of EPA-S (35004 by default).
 #[pyfunction]
-#[pyo3(signature = (protocol, data, role = None))]
+#[pyo3(signature = (protocol, data, role = None, port = None))]
 fn decode<'py>(
     py: Python<'py>,
     protocol: &str,
     data: &Bound<'py, PyAny>,
     role: Option<&str>,
+    port: Option<u16>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (kind, role) = single_frames(protocol, role)?;
+    let (kind, role) = single_frames(protocol, role, port)?;
     let input = Input::new(data)?;
     let len = input.as_slice().len();
     decode_range(py, kind, role, &input, 0..len)?.map_err(|e| decode_error(py, &e))
@@ -111,14 +131,15 @@ fn decode<'py>(
 /// Decodes many frames, each a bytes-like object, into a list (the first failure raises,
 /// with a note saying which frame).
 #[pyfunction]
-#[pyo3(signature = (protocol, frames, role = None))]
+#[pyo3(signature = (protocol, frames, role = None, port = None))]
 fn decode_many<'py>(
     py: Python<'py>,
     protocol: &str,
     frames: &Bound<'py, PyAny>,
     role: Option<&str>,
+    port: Option<u16>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let (kind, role) = single_frames(protocol, role)?;
+    let (kind, role) = single_frames(protocol, role, port)?;
     let out = PyList::empty(py);
     for (i, item) in frames.try_iter()?.enumerate() {
         let input = Input::new(&item?)?;
@@ -203,6 +224,11 @@ fn deframer_for(protocol: &str, kind: Kind, role: Option<Role>) -> PyResult<AnyD
         (Kind::Mbus, Some(_)) => {
             return Err(PyValueError::new_err(
                 "M-Bus frames say their direction themselves: no role",
+            ))
+        }
+        (Kind::Epa(_), _) => {
+            return Err(PyValueError::new_err(
+                "EPA-S travels in whole Ethernet frames: decode them one by one",
             ))
         }
         _ => {}

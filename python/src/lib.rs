@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 
 mod api;
 mod convert;
+mod epa;
 mod errors;
 mod input;
 mod mbus;
@@ -21,5 +22,6 @@ fn _causeway(m: &Bound<'_, PyModule>) -> PyResult<()> {
     api::register(m)?;
     modbus::register(m)?;
     mbus::register(m)?;
+    epa::register(m)?;
     Ok(())
 }

@@ -9,6 +9,9 @@ One case per line, tab-separated: name, protocol, role, hex, then either
           registers=<comma list> (register values of register payloads);
   M-Bus:  c_field, ci, id, points=<count>, and per numeric point
           `p<i>=<value>|<unit>|<tolerance>` (value in <unit>, which may differ from causeway's).
+  EPA-S:  service, flags, body_len, msg_id, src_app, dst_app, dst_obj, vlan_vid, udp_dst_port,
+          attr, status, quality, ts_ns, event_id, domain_id, block_seq, type, points=<count>,
+          per numeric point `p<i>=<value>||0`, and reencode=1 when the frame must re-emit to itself.
 """
 import json
 import sys
@@ -49,12 +52,37 @@ def mbus_checks(expect):
     return out
 
 
+def epa_checks(case):
+    e = case["expect"]
+    frame, points = e.get("frame", {}), e.get("points")
+    out = [f"{k}={frame[k]}" for k in ("service", "flags", "body_len", "msg_id", "src_app", "dst_app", "dst_obj")
+           if k in frame]
+    if "vlan" in frame:
+        out.append(f"vlan_vid={frame['vlan']['vid']}")
+    if "udp" in frame:
+        out.append(f"udp_dst_port={frame['udp']['dst_port']}")
+    body = frame.get("body", {})
+    out += [f"{k}={body[k]}" for k in ("attr", "status", "quality", "ts_ns", "event_id", "domain_id", "block_seq")
+            if k in body]
+    if "type" in body:
+        out.append(f"type={body['type']}")
+    if points is not None:
+        out.append(f"points={len(points)}")
+        for i, p in enumerate(points):
+            v = p.get("value")
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                out.append(f"p{i}={float(v)!r}||0")
+    if case.get("reencode", True):
+        out.append("reencode=1")
+    return out
+
+
 def main():
     lines = []
     for f in sorted((ROOT / "conformance-vectors").glob("*.json")):
         for c in json.loads(f.read_text()):
             proto = c["protocol"]
-            if not (proto.startswith("modbus") or proto == "mbus"):
+            if not (proto.startswith("modbus") or proto in ("mbus", "epa-s")):
                 continue
             hexs = "".join(c["hex"].split())
             head = [c["name"], proto, c.get("role", "-"), hexs]
@@ -63,7 +91,12 @@ def main():
                 err = e["error"]
                 lines.append("\t".join(head + ["error", err["kind"], str(err.get("offset", "-"))]))
             else:
-                checks = modbus_checks(e.get("frame", {})) if proto.startswith("modbus") else mbus_checks(e)
+                if proto.startswith("modbus"):
+                    checks = modbus_checks(e.get("frame", {}))
+                elif proto == "mbus":
+                    checks = mbus_checks(e)
+                else:
+                    checks = epa_checks(c)
                 lines.append("\t".join(head + ["ok"] + checks))
     Path(sys.argv[1]).write_text("\n".join(lines) + "\n")
     print(f"{sys.argv[1]}: {len(lines)} cases")
