@@ -29,6 +29,15 @@ def main():
         seed("deframers", bytes([7]) + data + data)
         if protocol == "mbus" and len(data) > 9 and data[0] == 0x68:
             seed("mbus_records", data[7 + 12:-2] if data[6] in (0x72, 0x76) else data[7:-2])
+        if protocol == "epa-s":
+            # The EPA-S message: after Ethernet (+ 802.1Q), or after IPv4 and UDP.
+            at = 18 if data[12:14] == b"\x81\x00" else 14
+            if data[at - 2:at] == b"\x08\x00":
+                at += (data[at] & 0x0F) * 4 + 8
+            message = data[at:]
+            if len(message) >= 14:
+                seed("epa_body", message[:14 + int.from_bytes(message[4:6], "big")])
+            seed("carriers", data)
         if protocol.startswith("modbus"):
             pdu = {"modbus-tcp": data[7:], "modbus-rtu": data[1:-2], "modbus-rtu-over-tcp": data[1:-2]}.get(protocol)
             if pdu:
@@ -39,6 +48,7 @@ def main():
               "-0.05", "1.234e-3", "2024-03-01T12:30:05.000000123Z"]:
         seed("canonical_strings", s.encode())
     seed("reassembly", bytes([0, 12, 0, 0, 4, 4, 9, 0, 0, 4, 9, 0, 8, 4, 1, 0]))
+    seed("epa_domain", bytes([0, 0x83, 7, 0, 0x83, 7, 1, 0x82, 8, 2, 0x01, 9]))
     pcap = ROOT / "samples" / "modbus-tcp.pcap"
     if pcap.exists():
         raw = pcap.read_bytes()[24:]

@@ -1,4 +1,4 @@
-//! The data types shared by the EPA-S and WPA-L profiles (`profiles/README.md`, "Shared
+//! The data types shared by the EPA-S and WPA-L profiles (`docs/profiles/README.md`, "Shared
 //! data-type codes"), numbered as the Fieldbus data types are. EPA-S sends multi-octet values
 //! big-endian, WPA-L little-endian; everything else is the same.
 //!

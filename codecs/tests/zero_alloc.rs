@@ -1,6 +1,6 @@
 //! Decoding allocates nothing: a counting global allocator watches the zero-copy decode path —
-//! framing, PDU parse, reading every value, points, deframing — over every Modbus and M-Bus
-//! vector.
+//! framing, PDU parse, reading every value, points, deframing — over every Modbus, M-Bus and
+//! EPA-S vector.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -198,4 +198,36 @@ fn mbus_decode_allocates_nothing() {
     });
     assert_eq!(found, frames.len());
     assert_eq!(n, 0, "allocations while deframing M-Bus");
+}
+
+#[test]
+fn epa_decode_allocates_nothing() {
+    use causeway_codecs::epa::header::DEFAULT_UDP_PORT;
+    use causeway_codecs::epa::{points, Body, Frame};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance-vectors");
+    let frames: Vec<Vec<u8>> = load_dir(&dir)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, c)| c.protocol == "epa-s")
+        .map(|(_, c)| parse_hex(&c.hex).unwrap())
+        .collect();
+    assert!(frames.len() > 80);
+    let (sum, n) = allocations(|| {
+        let mut sum = 0u64;
+        for f in &frames {
+            let Ok(frame) = Frame::parse(f, DEFAULT_UDP_PORT) else {
+                continue;
+            };
+            sum += u64::from(frame.header.msg_id) + 1;
+            if let Body::Write { value, .. } | Body::Distribute { value, .. } = frame.body {
+                sum = sum.wrapping_add(value.to_value().0.as_f64().unwrap_or(1.0) as u64);
+            }
+            points::frame_points(&frame.header, &frame.body, |p| {
+                sum = sum.wrapping_add(p.value.as_f64().unwrap_or(1.0) as u64 | 1)
+            });
+        }
+        sum
+    });
+    assert!(sum > 0, "the decode did real work");
+    assert_eq!(n, 0, "allocations during decode");
 }

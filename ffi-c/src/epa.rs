@@ -14,7 +14,7 @@ use causeway_codecs::{Error, Layer};
 
 use crate::error::{causeway_error, causeway_result, fail};
 use crate::point::{causeway_point_callback, causeway_value, emit_point, value};
-use crate::{causeway_bytes, guard, input, output, place, storage_size};
+use crate::{causeway_bytes, decode_into, guard, input, output, place, storage_size};
 
 use causeway_result::*;
 
@@ -266,22 +266,8 @@ pub unsafe extern "C" fn causeway_epa_decode(
     out: *mut causeway_epa_frame,
     err: *mut causeway_error,
 ) -> causeway_result {
-    guard(|| {
-        let Some(bytes) = (unsafe { input(frame, len) }) else {
-            return CAUSEWAY_NULL_ARGUMENT;
-        };
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
-        match Frame::parse(bytes, udp_port) {
-            Ok(f) => {
-                let c = to_c(&f, bytes);
-                // SAFETY: checked non-NULL.
-                unsafe { out.write(c) };
-                CAUSEWAY_OK
-            }
-            Err(e) => fail(err, &e),
-        }
+    decode_into(frame, len, out, err, |bytes| {
+        Frame::parse(bytes, udp_port).map(|f| to_c(&f, bytes))
     })
 }
 

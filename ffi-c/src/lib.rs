@@ -133,6 +133,34 @@ pub(crate) fn emit(
 }
 
 /// Runs `f`, turning a panic into `CAUSEWAY_PANIC` (with `std`; without it panics abort).
+/// The shape of the decode exports: checks the pointers, runs `decode` on the caller's bytes,
+/// writes its result to `out` only on success and reports a failure in `err`.
+pub(crate) fn decode_into<T>(
+    frame: *const u8,
+    len: usize,
+    out: *mut T,
+    err: *mut causeway_error,
+    decode: impl FnOnce(&[u8]) -> Result<T, causeway_codecs::Error>,
+) -> causeway_result {
+    guard(|| {
+        // SAFETY: the caller's pointer and length (checked non-NULL when non-empty).
+        let Some(bytes) = (unsafe { input(frame, len) }) else {
+            return causeway_result::CAUSEWAY_NULL_ARGUMENT;
+        };
+        if out.is_null() {
+            return causeway_result::CAUSEWAY_NULL_ARGUMENT;
+        }
+        match decode(bytes) {
+            Ok(v) => {
+                // SAFETY: checked non-NULL.
+                unsafe { out.write(v) };
+                causeway_result::CAUSEWAY_OK
+            }
+            Err(e) => error::fail(err, &e),
+        }
+    })
+}
+
 pub(crate) fn guard(f: impl FnOnce() -> causeway_result) -> causeway_result {
     #[cfg(feature = "std")]
     {

@@ -12,7 +12,7 @@ use causeway_core::{Device, Manufacturer, Medium};
 
 use crate::error::{causeway_error, causeway_result, fail};
 use crate::point::{causeway_point, causeway_point_callback, emit_point, point};
-use crate::{causeway_bytes, emit, guard, input, place, storage_size};
+use crate::{causeway_bytes, decode_into, emit, guard, input, place, storage_size};
 
 use causeway_result::*;
 
@@ -43,38 +43,25 @@ pub unsafe extern "C" fn causeway_mbus_decode(
     out: *mut causeway_mbus_frame,
     err: *mut causeway_error,
 ) -> causeway_result {
-    guard(|| {
-        let Some(bytes) = (unsafe { input(frame, len) }) else {
-            return CAUSEWAY_NULL_ARGUMENT;
-        };
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
-        match Frame::new_checked(bytes) {
-            Ok(f) => {
-                let c = causeway_mbus_frame {
-                    kind: match f.kind() {
-                        FrameKind::Ack => 0,
-                        FrameKind::Short => 1,
-                        FrameKind::Control => 2,
-                        FrameKind::Long => 3,
-                    },
-                    c_field: f.c_field().map_or(0, |c| c.bits()),
-                    address: f.address().unwrap_or(0),
-                    ci: f.ci().unwrap_or(0),
-                    data: causeway_bytes::of(
-                        bytes
-                            .get(7..bytes.len().saturating_sub(2))
-                            .filter(|_| f.ci().is_some())
-                            .unwrap_or(&[]),
-                    ),
-                };
-                // SAFETY: checked non-NULL.
-                unsafe { out.write(c) };
-                CAUSEWAY_OK
-            }
-            Err(e) => fail(err, &e),
-        }
+    decode_into(frame, len, out, err, |bytes| {
+        let f = Frame::new_checked(bytes)?;
+        Ok(causeway_mbus_frame {
+            kind: match f.kind() {
+                FrameKind::Ack => 0,
+                FrameKind::Short => 1,
+                FrameKind::Control => 2,
+                FrameKind::Long => 3,
+            },
+            c_field: f.c_field().map_or(0, |c| c.bits()),
+            address: f.address().unwrap_or(0),
+            ci: f.ci().unwrap_or(0),
+            data: causeway_bytes::of(
+                bytes
+                    .get(7..bytes.len().saturating_sub(2))
+                    .filter(|_| f.ci().is_some())
+                    .unwrap_or(&[]),
+            ),
+        })
     })
 }
 

@@ -8,7 +8,7 @@ use causeway_core::Device;
 
 use crate::error::{causeway_error, causeway_result, fail};
 use crate::point::{causeway_point_callback, emit_point};
-use crate::{causeway_bytes, emit, guard, input, output};
+use crate::{causeway_bytes, decode_into, emit, guard, input, output};
 
 use causeway_result::*;
 
@@ -85,28 +85,15 @@ pub unsafe extern "C" fn causeway_modbus_tcp_decode(
     out: *mut causeway_modbus_adu,
     err: *mut causeway_error,
 ) -> causeway_result {
-    guard(|| {
-        let Some(bytes) = (unsafe { input(frame, len) }) else {
-            return CAUSEWAY_NULL_ARGUMENT;
-        };
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
-        match tcp::Frame::new_checked(bytes) {
-            Ok(f) => {
-                let h = f.header();
-                adu_out(
-                    out,
-                    causeway_modbus_adu {
-                        transaction_id: h.transaction_id,
-                        protocol_id: h.protocol_id,
-                        unit_id: h.unit_id,
-                        pdu: causeway_bytes::of(f.pdu()),
-                    },
-                )
-            }
-            Err(e) => fail(err, &e),
-        }
+    decode_into(frame, len, out, err, |bytes| {
+        let f = tcp::Frame::new_checked(bytes)?;
+        let h = f.header();
+        Ok(causeway_modbus_adu {
+            transaction_id: h.transaction_id,
+            protocol_id: h.protocol_id,
+            unit_id: h.unit_id,
+            pdu: causeway_bytes::of(f.pdu()),
+        })
     })
 }
 
@@ -121,27 +108,13 @@ pub unsafe extern "C" fn causeway_modbus_rtu_decode(
     out: *mut causeway_modbus_adu,
     err: *mut causeway_error,
 ) -> causeway_result {
-    guard(|| {
-        let Some(bytes) = (unsafe { input(frame, len) }) else {
-            return CAUSEWAY_NULL_ARGUMENT;
-        };
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
-        match rtu::Frame::new_checked(bytes) {
-            Ok(f) => {
-                let pdu = bytes.get(1..bytes.len().saturating_sub(2)).unwrap_or(&[]);
-                adu_out(
-                    out,
-                    causeway_modbus_adu {
-                        unit_id: f.address(),
-                        pdu: causeway_bytes::of(pdu),
-                        ..Default::default()
-                    },
-                )
-            }
-            Err(e) => fail(err, &e),
-        }
+    decode_into(frame, len, out, err, |bytes| {
+        let f = rtu::Frame::new_checked(bytes)?;
+        Ok(causeway_modbus_adu {
+            unit_id: f.address(),
+            pdu: causeway_bytes::of(f.pdu()),
+            ..Default::default()
+        })
     })
 }
 

@@ -1,4 +1,4 @@
-//! EPA-S v1 service bodies, request and response (`profiles/epa-s.md`, "Services"); values use
+//! EPA-S v1 service bodies, request and response (`docs/profiles/epa-s.md`, "Services"); values use
 //! the shared data types ([`crate::fieldbus`]) big-endian.
 //!
 //! | code | service | request body | response body |

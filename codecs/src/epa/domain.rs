@@ -1,4 +1,4 @@
-//! Reassembly of a domain transfer (`profiles/epa-s.md`, "Domain transfer"): DOMAIN_DOWNLOAD or
+//! Reassembly of a domain transfer (`docs/profiles/epa-s.md`, "Domain transfer"): DOMAIN_DOWNLOAD or
 //! DOMAIN_UPLOAD blocks of one (`src_app`, `dst_app`, `domain_id`) arrive in `block_seq` order
 //! from 0, and every block but the last sets `more`.
 //!

@@ -1,4 +1,4 @@
-//! Whole EPA-S frames: the carrier (`profiles/epa-s.md`, "Carriers") detected from the Ethernet
+//! Whole EPA-S frames: the carrier (`docs/profiles/epa-s.md`, "Carriers") detected from the Ethernet
 //! header — EtherType 0x88CB, or IPv4/UDP with the EPA-S port as source or destination — then
 //! the header and body. On raw Ethernet the message ends at `body_len` and what follows is
 //! padding; over UDP it must fill the datagram exactly. Emitting pads to 60 octets.

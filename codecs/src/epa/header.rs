@@ -1,4 +1,4 @@
-//! The EPA-S v1 header: 14 octets, big-endian (`profiles/epa-s.md`, "Header").
+//! The EPA-S v1 header: 14 octets, big-endian (`docs/profiles/epa-s.md`, "Header").
 //!
 //! | off | size | field |
 //! |---|---|---|

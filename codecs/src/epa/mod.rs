@@ -1,4 +1,4 @@
-//! EPA-S v1: an EPA-style application protocol, as documented in `profiles/epa-s.md`.
+//! EPA-S v1: an EPA-style application protocol, as documented in `docs/profiles/epa-s.md`.
 //!
 //! The byte layouts of EPA (IEC 61158/61784-2 Type 14, GB/T 20171) are published only in paid
 //! texts and no open implementation exists, so this is causeway's documented profile built on

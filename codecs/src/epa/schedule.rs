@@ -1,4 +1,4 @@
-//! Checking a capture against an EPA macrocycle (`profiles/epa-s.md`, "Scheduling metadata").
+//! Checking a capture against an EPA macrocycle (`docs/profiles/epa-s.md`, "Scheduling metadata").
 //!
 //! The macrocycle lives in configuration, not on the wire: its length, each publishing
 //! application's periodic slot (offset and length within the cycle) and the non-periodic phase.
