@@ -35,6 +35,7 @@ step "no_std builds (no protocol; protocols without alloc; with alloc)"
 cargo build -p causeway-core -p causeway-codecs --no-default-features
 cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/modbus,causeway-codecs/mbus
 cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/alloc,causeway-codecs/modbus,causeway-codecs/mbus
+cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/epa,causeway-codecs/wiapa,causeway-codecs/crypto
 
 step "C API: header drift, C tests plain / ASan+UBSan / valgrind, gateway example, firmware build"
 ffi-c/tests/run.sh

@@ -2,8 +2,11 @@
 //! one line per decoded frame with its frame number and capture timestamp. Modbus/TCP is
 //! reassembled per TCP direction and responses get the points of their requests; EPA-S is found
 //! on EtherType 0x88CB and on its UDP port, READ responses get the points of their READ requests,
-//! and completed domain transfers are printed as they complete. `causeway schedule` checks the
-//! EPA-S frames of a capture against a macrocycle.
+//! and completed domain transfers are printed as they complete. IEEE 802.15.4 captures (link
+//! types 195 with FCS, 230 without) are decoded as WPA-L, unsecured with the given keys and the
+//! short → extended addresses learned from association responses, and fragmented WPA-L packets
+//! are printed once reassembled. `causeway schedule` checks the EPA-S frames of a capture
+//! against a macrocycle.
 
 use std::fs::File;
 use std::io::Write;
@@ -19,17 +22,26 @@ use causeway_codecs::epa::json::frame_json;
 use causeway_codecs::epa::schedule::{Macrocycle, ScheduleCheck};
 use causeway_codecs::epa::{self, Body};
 use causeway_codecs::ethernet::{Ethernet, Ipv4, Tcp, Udp, ETHERTYPE_IPV4, IP_TCP, IP_UDP};
+use causeway_codecs::ieee802154::command::Fields as CommandFields;
+use causeway_codecs::ieee802154::json::{addr_string, decode_frame};
+use causeway_codecs::ieee802154::{
+    Content, ExtendedAddress, Fcs, Frame, FrameType, KeyStore, WpanAddr,
+};
 use causeway_codecs::modbus::map::RegisterMap;
 use causeway_codecs::modbus::points::{exchange_points, map_points};
 use causeway_codecs::modbus::{tcp, Request, Response};
 use causeway_codecs::registry::{self, Decoded};
+use causeway_codecs::wiapa::json::nl_body_json;
+use causeway_codecs::wiapa::points::body_points;
+use causeway_codecs::wiapa::{FragmentKey, NlBody, Packet as WpalPacket, Reassembly};
 use causeway_codecs::Role;
 use causeway_core::{DateTime, Device};
 use pcap_parser::pcapng::Block;
 use pcap_parser::{create_reader, Linktype, PcapBlockOwned, PcapError};
 use serde::ser::SerializeMap;
+use serde_json::json;
 
-use crate::{output, Failure, Format};
+use crate::{output, Failure, Format, KeyArgs};
 
 /// What `causeway pcap` was asked to look for.
 pub struct Options {
@@ -39,6 +51,8 @@ pub struct Options {
     pub modbus_map: Option<RegisterMap>,
     /// EPA-S UDP port.
     pub epa_port: u16,
+    /// Keys for secured 802.15.4 frames.
+    pub keys: KeyArgs,
 }
 
 /// One captured packet.
@@ -98,10 +112,25 @@ struct Dissector {
     epa_reads: HashMap<(u16, u16, u16), Vec<u8>>,
     /// Domain transfers being reassembled.
     domains: HashMap<DomainKey, DomainTransfer<Growable>>,
+    /// Short → extended addresses learned from association responses.
+    learned: Vec<ExtendedAddress>,
+    /// WPA-L packets being reassembled.
+    fragments: HashMap<FragmentKey, Reassembly<Growable>>,
 }
 
 /// Largest EPA-S domain the capture reader reassembles.
 const MAX_DOMAIN: usize = 16 << 20;
+/// Largest WPA-L packet the capture reader reassembles (`total_len` is 16 bits).
+const MAX_WPAL: usize = 1 << 16;
+
+/// A decoded frame with its points made independent of the input.
+fn owned(d: Decoded<'_>) -> Decoded<'static> {
+    Decoded {
+        protocol: d.protocol,
+        frame: d.frame,
+        points: d.points.into_iter().map(|p| p.into_owned()).collect(),
+    }
+}
 
 /// A decoded frame, a completed domain transfer, or an error found at some frame.
 enum Item {
@@ -129,6 +158,13 @@ impl Dissector {
     /// Decodes what it can of `packet`, in order of appearance.
     fn dissect(&mut self, packet: &Packet<'_>, opts: &Options) -> Vec<Item> {
         let mut out = Vec::new();
+        if let Some(fcs) = u32::try_from(packet.linktype.0)
+            .ok()
+            .and_then(Fcs::from_link_type)
+        {
+            self.wpan(packet.data, fcs, &opts.keys, &mut out);
+            return out;
+        }
         if packet.linktype != Linktype::ETHERNET {
             return out;
         }
@@ -239,6 +275,101 @@ impl Dissector {
         }));
     }
 
+    /// An 802.15.4 frame: its JSON and points; an association response's address mapping; a
+    /// WPA-L fragment into its packet.
+    fn wpan(&mut self, data: &[u8], fcs: Fcs, keys: &KeyArgs, out: &mut Vec<Item>) {
+        let mut addresses = keys.addresses.clone();
+        addresses.extend_from_slice(&self.learned);
+        let store = KeyStore {
+            keys: &keys.keys,
+            addresses: &addresses,
+        };
+        let options = registry::Options {
+            keys: store,
+            ..registry::Options::default()
+        };
+        match decode_frame(fcs, &options, data) {
+            Ok(d) => out.push(Item::Decoded(owned(d))),
+            Err(e) => return out.push(Item::Error(e)),
+        }
+        let Ok(frame) = Frame::parse(data, fcs) else {
+            return;
+        };
+        let mut plain = vec![0u8; frame.payload.len()];
+        let payload = match (frame.is_secured(), store.is_empty()) {
+            (false, _) => frame.body(),
+            (true, false) => frame.unsecure(&store, &mut plain),
+            (true, true) => return,
+        };
+        let Ok(payload) = payload else { return };
+        let h = &frame.header;
+        match payload.content {
+            Content::Command(c) => {
+                if let (
+                    CommandFields::AssociationResponse { short, status: 0 },
+                    Some(WpanAddr::Extended(ext)),
+                    Some(pan),
+                ) = (c.fields(), h.dst, h.dst_pan)
+                {
+                    self.learned.retain(|m| (m.pan, m.short) != (pan, short));
+                    self.learned.push(ExtendedAddress { pan, short, ext });
+                }
+            }
+            Content::Payload(p) if h.frame_type == FrameType::DATA => {
+                let Ok(WpalPacket::Data(n)) = WpalPacket::parse(p, 0) else {
+                    return;
+                };
+                let (Some(f), NlBody::Fragment(bytes)) = (n.fragment, n.body) else {
+                    return;
+                };
+                let key = FragmentKey::of(h.src, &n.header, &f);
+                let packet = self.fragments.entry(key).or_insert_with(|| {
+                    Reassembly::new(key, n.header.kind, Growable::new(MAX_WPAL))
+                });
+                match packet.push(key, n.header.kind, &f, bytes) {
+                    Ok(None) => {}
+                    Ok(Some(all)) => {
+                        let length = all.len();
+                        let item = match packet.body() {
+                            Some(Ok(body)) => {
+                                let mut frame = serde_json::Map::new();
+                                frame.insert(
+                                    "reassembled".into(),
+                                    json!({"mac_src": h.src.map(addr_string), "nl_src": key.nl_src,
+                                           "tag": key.tag, "length": length}),
+                                );
+                                frame.insert(
+                                    "nl".into(),
+                                    causeway_codecs::wiapa::json::nl_json(&n.header),
+                                );
+                                nl_body_json(&body, &mut frame);
+                                let mut points = Vec::new();
+                                let pan = h.pan().unwrap_or(0xFFFF);
+                                body_points(pan, n.header.src, &body, |p| {
+                                    points.push(p.into_owned())
+                                });
+                                Item::Decoded(Decoded {
+                                    protocol: "wpa-l",
+                                    frame: serde_json::Value::Object(frame),
+                                    points,
+                                })
+                            }
+                            Some(Err(e)) => Item::Error(e),
+                            None => return,
+                        };
+                        self.fragments.remove(&key);
+                        out.push(item);
+                    }
+                    Err(e) => {
+                        self.fragments.remove(&key);
+                        out.push(Item::Error(e));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn decode(
         &mut self,
         adu: &[u8],
@@ -248,12 +379,9 @@ impl Dissector {
         opts: &Options,
     ) -> Item {
         let (port, map) = (opts.modbus_port, opts.modbus_map.as_ref());
-        let mut decoded = match (causeway_codecs::modbus::json::TCP.decode)(Some(role), adu) {
-            Ok(d) => Decoded {
-                protocol: d.protocol,
-                frame: d.frame,
-                points: d.points.into_iter().map(|p| p.into_owned()).collect(),
-            },
+        let options = registry::Options::with_role(Some(role));
+        let mut decoded = match (causeway_codecs::modbus::json::TCP.decode)(&options, adu) {
+            Ok(d) => owned(d),
             Err(e) => return Item::Error(e),
         };
         let header = tcp::Frame::new_checked(adu).map(|f| f.header());

@@ -3,7 +3,8 @@
 //! ```text
 //! causeway decode --protocol modbus-rtu --role request "11 03 00 6b 00 03 76 87"
 //! causeway decode --protocol mbus --file telegram.bin
-//! causeway pcap samples/modbus-tcp.pcap [--port 502] [--epa-port 35004] [--format text]
+//! causeway decode --protocol wpan [--no-fcs] [--key HEX[:INDEX]] "61 98 2a ..."
+//! causeway pcap samples/modbus-tcp.pcap [--port 502] [--epa-port 35004] [--key HEX[:INDEX]]
 //! causeway schedule --config macrocycle.toml capture.pcap
 //! ```
 //! Exit status 0 on success, 1 on a decode error (one line on stderr naming layer, offset,
@@ -18,9 +19,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use causeway_codecs::epa::schedule::Macrocycle;
+use causeway_codecs::ieee802154::json::parse_addr;
+use causeway_codecs::ieee802154::{ExtendedAddress, Key, KeyStore, WpanAddr};
 use causeway_codecs::modbus::map::RegisterMap;
-use causeway_codecs::registry::{self, parse_hex, Role};
-use clap::{Parser, Subcommand, ValueEnum};
+use causeway_codecs::registry::{self, parse_hex, Options, Role};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +51,68 @@ enum RoleArg {
     Response,
 }
 
+/// Keys and addresses for secured IEEE 802.15.4 frames.
+#[derive(Args, Clone, Default)]
+pub struct KeyArgs {
+    /// An AES-128 key (32 hex digits) for secured 802.15.4 frames, optionally only for one key
+    /// index (`HEX:INDEX`); repeat for several.
+    #[arg(long = "key", value_name = "HEX[:INDEX]", value_parser = parse_key)]
+    keys: Vec<Key>,
+    /// The extended address of a node known by its short address, for CCM* nonces
+    /// (`PAN:SHORT=EXT`, e.g. `0x1234:0x0102=00:11:22:33:44:55:66:77`); repeat for several.
+    #[arg(long = "address", value_name = "PAN:SHORT=EXT", value_parser = parse_mapping)]
+    addresses: Vec<ExtendedAddress>,
+}
+
+impl KeyArgs {
+    /// The key store over these keys.
+    pub fn store(&self) -> KeyStore<'_> {
+        KeyStore {
+            keys: &self.keys,
+            addresses: &self.addresses,
+        }
+    }
+}
+
+fn parse_number<T: TryFrom<u64>>(text: &str) -> Option<T> {
+    let v = match text.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok()?,
+        None => text.parse().ok()?,
+    };
+    T::try_from(v).ok()
+}
+
+fn parse_key(text: &str) -> Result<Key, String> {
+    let (hex, index) = match text.split_once(':') {
+        Some((h, i)) => (
+            h,
+            Some(parse_number(i).ok_or_else(|| format!("bad key index {i:?}"))?),
+        ),
+        None => (text, None),
+    };
+    let bytes = parse_hex(hex)?;
+    let key = <[u8; 16]>::try_from(bytes.as_slice())
+        .map_err(|_| format!("a key is 16 octets (32 hex digits), found {}", bytes.len()))?;
+    Ok(Key {
+        key_index: index,
+        ..Key::any(key)
+    })
+}
+
+fn parse_mapping(text: &str) -> Result<ExtendedAddress, String> {
+    let bad = || format!("expected PAN:SHORT=EXT, found {text:?}");
+    let (pan_short, ext) = text.split_once('=').ok_or_else(bad)?;
+    let (pan, short) = pan_short.split_once(':').ok_or_else(bad)?;
+    match parse_addr(ext) {
+        Some(WpanAddr::Extended(ext)) => Ok(ExtendedAddress {
+            pan: parse_number(pan).ok_or_else(bad)?,
+            short: parse_number(short).ok_or_else(bad)?,
+            ext,
+        }),
+        _ => Err(bad()),
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Decode one frame given as hex, from stdin (`-`), or from a binary file.
@@ -61,6 +126,11 @@ enum Command {
         /// Read the frame as raw bytes from this file.
         #[arg(long, conflicts_with = "hex")]
         file: Option<PathBuf>,
+        /// An 802.15.4 frame without its FCS (`wpan` becomes `wpan-no-fcs`).
+        #[arg(long)]
+        no_fcs: bool,
+        #[command(flatten)]
+        keys: KeyArgs,
         /// The frame as hex (spaces allowed); `-` reads hex from stdin.
         #[arg(num_args = 0.., required_unless_present = "file")]
         hex: Vec<String>,
@@ -78,6 +148,8 @@ enum Command {
         /// UDP port of EPA-S (EtherType 0x88CB is always decoded).
         #[arg(long, default_value_t = 35004)]
         epa_port: u16,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
     /// Check the EPA-S frames of a capture against a macrocycle (TOML): each DISTRIBUTE outside
     /// its publisher's slot and each NP_ANNOUNCE/NP_END ordering violation, one JSON line each,
@@ -103,18 +175,31 @@ fn main() -> ExitCode {
             protocol,
             role,
             file,
+            no_fcs,
+            keys,
             hex,
-        } => decode(cli.format, &protocol, role, file, &hex),
+        } => {
+            let protocol = match (protocol.as_str(), no_fcs) {
+                ("wpan", true) => "wpan-no-fcs",
+                (_, true) => {
+                    return usage_exit("--no-fcs applies to --protocol wpan only".into());
+                }
+                (p, false) => p,
+            };
+            decode(cli.format, protocol, role, &keys, file, &hex)
+        }
         Command::Pcap {
             file,
             port,
             map,
             epa_port,
+            keys,
         } => load_map(map).and_then(|modbus_map| {
             let opts = capture::Options {
                 modbus_port: port,
                 modbus_map,
                 epa_port,
+                keys,
             };
             capture::run(cli.format, &file, opts)
         }),
@@ -141,10 +226,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(msg)) => {
-            eprintln!("causeway: {msg}");
-            ExitCode::from(2)
-        }
+        Err(Failure::Usage(msg)) => usage_exit(msg),
         Err(Failure::Violations(n)) => {
             eprintln!("causeway: {n} schedule violations");
             ExitCode::from(1)
@@ -160,6 +242,11 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn usage_exit(msg: String) -> ExitCode {
+    eprintln!("causeway: {msg}");
+    ExitCode::from(2)
 }
 
 /// Why a command failed.
@@ -195,6 +282,7 @@ fn decode(
     format: Format,
     protocol: &str,
     role: Option<RoleArg>,
+    keys: &KeyArgs,
     file: Option<PathBuf>,
     hex: &[String],
 ) -> Result<(), Failure> {
@@ -220,7 +308,11 @@ fn decode(
             parse_hex(&text).map_err(Failure::Usage)?
         }
     };
-    let decoded = (codec.decode)(role, &bytes).map_err(Failure::Decode)?;
+    let options = Options {
+        keys: keys.store(),
+        ..Options::with_role(role)
+    };
+    let decoded = (codec.decode)(&options, &bytes).map_err(Failure::Decode)?;
     let mut out = std::io::stdout().lock();
     let written = match format {
         Format::Json => serde_json::to_writer(&mut out, &decoded)

@@ -29,7 +29,7 @@ use std::{format, fs};
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use crate::registry::{error_json, parse_hex, Codec, Role};
+use crate::registry::{error_json, parse_hex, Codec, Options, Role};
 
 /// One conformance case.
 #[derive(Clone, Debug, Deserialize)]
@@ -55,12 +55,102 @@ pub struct Vector {
     /// Whether re-encoding must reproduce `hex` (default true).
     #[serde(default = "yes")]
     pub reencode: bool,
+    /// Keys for secured frames.
+    #[serde(default)]
+    pub keys: Vec<VectorKey>,
+    /// Short → extended address mappings for CCM* nonces.
+    #[serde(default)]
+    pub addresses: Vec<VectorAddress>,
     /// The expected outcome.
     pub expect: Expect,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// A key of a case: `{"key": "00112233…", "key_index"?: 1, "pan"?: 4660, "src"?: "0x0102"}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VectorKey {
+    /// The AES-128 key, hex.
+    pub key: String,
+    /// Only for this key index.
+    #[serde(default)]
+    pub key_index: Option<u8>,
+    /// Only for this PAN.
+    #[serde(default)]
+    pub pan: Option<u16>,
+    /// Only for this source address (`0x0102` or `00:11:22:33:44:55:66:77`).
+    #[serde(default)]
+    pub src: Option<String>,
+}
+
+/// A short → extended address mapping of a case.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VectorAddress {
+    /// PAN.
+    pub pan: u16,
+    /// Short address.
+    pub short: u16,
+    /// Extended address, `00:11:22:33:44:55:66:77`.
+    pub ext: String,
+}
+
+/// Runs `run` with the options of case `v` (its role and keys).
+fn with_options<T>(
+    v: &Vector,
+    role: Option<Role>,
+    run: impl FnOnce(&Options<'_>) -> Result<T, String>,
+) -> Result<T, String> {
+    #[cfg(feature = "wiapa")]
+    {
+        use crate::ieee802154::json::parse_addr;
+        use crate::ieee802154::{ExtendedAddress, Key};
+        let keys = v
+            .keys
+            .iter()
+            .map(|k| {
+                let bytes = parse_hex(&k.key)?;
+                let key = <[u8; 16]>::try_from(bytes.as_slice())
+                    .map_err(|_| format!("key {:?}: expected 16 octets", k.key))?;
+                let src = match &k.src {
+                    None => None,
+                    Some(s) => Some(parse_addr(s).ok_or_else(|| format!("bad address {s:?}"))?),
+                };
+                Ok(Key {
+                    key,
+                    pan: k.pan,
+                    src,
+                    key_index: k.key_index,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let addresses = v
+            .addresses
+            .iter()
+            .map(|a| match parse_addr(&a.ext) {
+                Some(causeway_core::WpanAddr::Extended(ext)) => Ok(ExtendedAddress {
+                    pan: a.pan,
+                    short: a.short,
+                    ext,
+                }),
+                _ => Err(format!("bad extended address {:?}", a.ext)),
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let mut options = Options::with_role(role);
+        options.keys = crate::ieee802154::KeyStore {
+            keys: &keys,
+            addresses: &addresses,
+        };
+        run(&options)
+    }
+    #[cfg(not(feature = "wiapa"))]
+    {
+        let _ = v;
+        run(&Options::with_role(role))
+    }
 }
 
 /// What a case expects.
@@ -202,7 +292,18 @@ pub fn check_with(codecs: &[Codec], v: &Vector) -> Result<(), String> {
     if expect.frame.is_none() && expect.points.is_none() && expect.error.is_none() {
         return Err("expect states nothing".into());
     }
-    match ((codec.decode)(role, &bytes), &expect.error) {
+    with_options(v, role, |options| check_decoded(codec, options, v, &bytes))
+}
+
+/// Decodes `bytes` of case `v` with `options` and compares with its expectation.
+fn check_decoded(
+    codec: &Codec,
+    options: &Options<'_>,
+    v: &Vector,
+    bytes: &[u8],
+) -> Result<(), String> {
+    let expect = &v.expect;
+    match ((codec.decode)(options, bytes), &expect.error) {
         (Err(e), Some(want)) => {
             matches(want, &error_json(&e)).map_err(|m| format!("error: {m} (got: {e})"))
         }
@@ -224,13 +325,14 @@ pub fn check_with(codecs: &[Codec], v: &Vector) -> Result<(), String> {
             if v.reencode {
                 let frame = actual.get("frame").unwrap_or(&Json::Null);
                 let mut out = std::vec![0u8; 4096];
-                let n = (codec.encode)(frame, &mut out).map_err(|e| format!("re-encode: {e}"))?;
+                let n = (codec.encode)(options, frame, &mut out)
+                    .map_err(|e| format!("re-encode: {e}"))?;
                 let again = out.get(..n).unwrap_or(&[]);
                 if again != bytes {
                     return Err(format!(
                         "re-encode differs: {} instead of {}",
                         crate::registry::hex(again),
-                        crate::registry::hex(&bytes)
+                        crate::registry::hex(bytes)
                     ));
                 }
             }
@@ -243,11 +345,11 @@ pub fn check_with(codecs: &[Codec], v: &Vector) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::error::{Error, ErrorKind, Layer};
-    use crate::registry::Decoded;
+    use crate::registry::{Decoded, Options};
     use serde_json::json;
 
     /// A toy protocol: one byte, the frame is `{"byte": b}`; 0xFF is a checksum error at 0.
-    fn toy_decode(_: Option<Role>, b: &[u8]) -> Result<Decoded<'_>, Error> {
+    fn toy_decode<'a>(_: &Options<'_>, b: &'a [u8]) -> Result<Decoded<'a>, Error> {
         match b {
             [0xFF] => Err(Error::new(
                 Layer::Deframer,
@@ -266,7 +368,7 @@ mod tests {
         }
     }
     /// Always writes the byte 0, so only frame 00 re-encodes to itself.
-    fn toy_encode(_: &Json, out: &mut [u8]) -> Result<usize, Error> {
+    fn toy_encode(_: &Options<'_>, _: &Json, out: &mut [u8]) -> Result<usize, Error> {
         let first = out
             .first_mut()
             .ok_or(Error::truncated(Layer::Deframer, 0, 1, 0))?;

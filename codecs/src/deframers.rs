@@ -22,6 +22,11 @@ pub enum AnyDeframer {
     Mbus(crate::mbus::link::Deframer),
 }
 
+// Without Modbus and M-Bus there is no deframer and the methods have nothing to do.
+#[cfg_attr(
+    not(any(feature = "modbus", feature = "mbus")),
+    allow(unused_variables, unreachable_code)
+)]
 impl AnyDeframer {
     /// The deframer for the registry name `protocol`. Modbus RTU needs to know what it hears:
     /// requests, responses, or with `role` `None` a shared bus where requests and their
@@ -68,6 +73,7 @@ impl AnyDeframer {
     }
 }
 
+#[cfg_attr(not(any(feature = "modbus", feature = "mbus")), allow(unused_variables))]
 impl Deframe for AnyDeframer {
     fn deframe(&mut self, buf: &[u8]) -> Deframed {
         match self {

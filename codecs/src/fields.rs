@@ -27,6 +27,11 @@ impl<'j> Fields<'j> {
         }
     }
 
+    /// The layer errors name.
+    pub const fn layer(&self) -> Layer {
+        self.layer
+    }
+
     fn error(&self, field: &'static str, expected: &'static str) -> Error {
         field_error(self.layer, field, expected)
     }

@@ -41,12 +41,16 @@ pub mod ethernet;
 pub mod fieldbus;
 #[cfg(feature = "alloc")]
 pub mod fields;
+#[cfg(feature = "wiapa")]
+pub mod ieee802154;
 #[cfg(feature = "mbus")]
 pub mod mbus;
 #[cfg(feature = "modbus")]
 pub mod modbus;
 #[cfg(feature = "alloc")]
 pub mod registry;
+#[cfg(feature = "wiapa")]
+pub mod wiapa;
 
 pub use causeway_core as core_model;
 

@@ -35,11 +35,34 @@ impl Serialize for Decoded<'_> {
     }
 }
 
+/// What a decoder or encoder may need besides the bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'k> {
+    /// Request or response, for protocols that cannot tell from the bytes.
+    pub role: Option<Role>,
+    /// Keys for secured 802.15.4 frames.
+    #[cfg(feature = "wiapa")]
+    pub keys: crate::ieee802154::KeyStore<'k>,
+    #[cfg(not(feature = "wiapa"))]
+    keys: core::marker::PhantomData<&'k ()>,
+}
+
+impl Options<'_> {
+    /// Options with `role` and nothing else.
+    pub fn with_role(role: Option<Role>) -> Self {
+        Options {
+            role,
+            keys: Default::default(),
+        }
+    }
+}
+
 /// Decodes one frame of a protocol into its JSON-ready form.
-pub type DecodeFn = for<'a> fn(Option<Role>, &'a [u8]) -> Result<Decoded<'a>, Error>;
+pub type DecodeFn = for<'a> fn(&Options<'_>, &'a [u8]) -> Result<Decoded<'a>, Error>;
 /// Builds one frame from its JSON form (the `frame` object of a decode result) into `out`,
-/// returning its length. Derived fields (checksums, lengths, byte counts, names) are computed.
-pub type EncodeFn = fn(&Json, &mut [u8]) -> Result<usize, Error>;
+/// returning its length. Derived fields (checksums, lengths, byte counts, names, MICs) are
+/// computed.
+pub type EncodeFn = fn(&Options<'_>, &Json, &mut [u8]) -> Result<usize, Error>;
 
 /// A protocol's entry in the registry.
 #[derive(Clone, Copy, Debug)]
@@ -69,6 +92,10 @@ pub fn codecs() -> &'static [Codec] {
         crate::mbus::json::MBUS,
         #[cfg(feature = "epa")]
         crate::epa::json::EPA_S,
+        #[cfg(feature = "wiapa")]
+        crate::ieee802154::json::WPAN,
+        #[cfg(feature = "wiapa")]
+        crate::ieee802154::json::WPAN_NO_FCS,
     ]
 }
 

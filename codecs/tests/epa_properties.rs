@@ -7,7 +7,7 @@
 use causeway_codecs::epa::header::{Flags, Header, Service, DEFAULT_UDP_PORT};
 use causeway_codecs::epa::{Body, Carrier, Frame};
 use causeway_codecs::ethernet::{Ethernet, Ipv4, Udp, VlanTag, IP_UDP};
-use causeway_codecs::registry::find;
+use causeway_codecs::registry::{find, Options};
 use proptest::prelude::*;
 
 /// A type code and value octets of the right size for it.
@@ -224,9 +224,9 @@ proptest! {
         }
         // Through the JSON form: the same frame, octet for octet.
         let codec = find("epa-s").unwrap();
-        let decoded = (codec.decode)(None, &out[..n]).unwrap();
+        let decoded = (codec.decode)(&Options::default(), &out[..n]).unwrap();
         let mut again = [0u8; 600];
-        let m = (codec.encode)(&decoded.frame, &mut again).unwrap();
+        let m = (codec.encode)(&Options::default(), &decoded.frame, &mut again).unwrap();
         prop_assert_eq!(&again[..m], &out[..n]);
     }
 }

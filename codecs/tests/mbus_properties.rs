@@ -8,7 +8,7 @@ use causeway_codecs::mbus::data::DataValue;
 use causeway_codecs::mbus::encode::RspUd;
 use causeway_codecs::mbus::link::{self, CField, Frame};
 use causeway_codecs::mbus::record::{Item, Records};
-use causeway_codecs::registry::find;
+use causeway_codecs::registry::{find, Options};
 use causeway_core::{Function, Manufacturer, Medium};
 use proptest::prelude::*;
 
@@ -85,9 +85,10 @@ fn record() -> impl Strategy<Value = (Vec<u8>, Function, u64, u32, u32, u8, i64)
 /// Decodes `frame` to its JSON form and encodes that back.
 fn through_json(frame: &[u8]) -> Option<Vec<u8>> {
     let codec = find("mbus").unwrap();
-    let decoded = (codec.decode)(None, frame).ok()?;
+    let decoded = (codec.decode)(&Options::default(), frame).ok()?;
     let mut out = [0u8; 261];
-    let n = (codec.encode)(&decoded.frame, &mut out).expect("a decoded frame encodes");
+    let n = (codec.encode)(&Options::default(), &decoded.frame, &mut out)
+        .expect("a decoded frame encodes");
     Some(out[..n].to_vec())
 }
 

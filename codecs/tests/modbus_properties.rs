@@ -6,7 +6,7 @@
 
 use causeway_codecs::buffer::{Buffer, Deframe, Event, Stream};
 use causeway_codecs::modbus::{ascii, rtu, tcp, Request, Response};
-use causeway_codecs::registry::find;
+use causeway_codecs::registry::{find, Options};
 use causeway_codecs::Role;
 use proptest::prelude::*;
 
@@ -253,10 +253,11 @@ proptest! {
         };
         let adu = &adu[..n.unwrap()];
         let codec = find(name).unwrap();
-        let decoded = (codec.decode)(Some(role), adu).unwrap();
+        let options = Options::with_role(Some(role));
+        let decoded = (codec.decode)(&options, adu).unwrap();
         let mut out = [0u8; 600];
-        let n = (codec.encode)(&decoded.frame, &mut out).unwrap();
-        let again = (codec.decode)(Some(role), &out[..n]).unwrap().frame;
+        let n = (codec.encode)(&options, &decoded.frame, &mut out).unwrap();
+        let again = (codec.decode)(&options, &out[..n]).unwrap().frame;
         // The JSON form of FC 15 lists `quantity` coils: padding bits of the last byte, which
         // should be zero (§6.11), come back as zeros (and the checksum changes with them).
         // Everything else is reproduced exactly.

@@ -5,7 +5,7 @@
 //! | Modbus | `modbus:unit=17[,host=10.0.0.5][,port=502]` | `holding:0`, `input:3`, `coil:7`, `discrete:1` (0-based protocol addresses) |
 //! | M-Bus | `mbus:id=12345678,man=LUG,ver=2,med=heat`, or `mbus:addr=5` without a long header | `rec:3` (record index in the telegram) |
 //! | EPA-S | `epa:app=0x0020` | `obj=0x0010/attr=2`, events `obj=0x0010/event=5` |
-//! | WPA-L / 802.15.4 | `wpan:pan=0x1234,short=0x0102` or `ext=0x…` | `uao:1/attr:2` |
+//! | WPA-L / 802.15.4 | `wpan:pan=0x1234,short=0x0102` or `ext=0x…` | `uao:1/attr:2`, events `uao:1/event:5` |
 //!
 //! A point is `device/address`, e.g. `modbus:unit=17/holding:0`. Rendering and parsing are exact
 //! inverses; a malformed string is an [`IdError`] naming the byte position.
@@ -253,6 +253,13 @@ pub enum Address {
         /// Attribute.
         attr: u8,
     },
+    /// A WPA-L event of a user application object (REPORT).
+    WpanEvent {
+        /// User application object.
+        uao: u8,
+        /// Event id.
+        event: u16,
+    },
 }
 
 impl Device {
@@ -307,6 +314,7 @@ impl fmt::Display for Address {
             Address::Epa { obj, attr } => write!(f, "obj=0x{obj:04X}/attr={attr}"),
             Address::EpaEvent { obj, event } => write!(f, "obj=0x{obj:04X}/event={event}"),
             Address::Wpan { uao, attr } => write!(f, "uao:{uao}/attr:{attr}"),
+            Address::WpanEvent { uao, event } => write!(f, "uao:{uao}/event:{event}"),
         }
     }
 }
@@ -552,7 +560,13 @@ fn parse_address(c: &mut Cursor<'_>) -> Result<Address, IdError> {
         })
     } else if c.eat("uao:") {
         let uao = c.number(END, "a UAO id 0-255")?;
-        c.expect("/attr:", "'/attr:'")?;
+        if c.eat("/event:") {
+            return Ok(Address::WpanEvent {
+                uao,
+                event: c.number(END, "an event id 0-65535")?,
+            });
+        }
+        c.expect("/attr:", "'/attr:' or '/event:'")?;
         Ok(Address::Wpan {
             uao,
             attr: c.number(END, "an attribute id 0-255")?,
@@ -626,6 +640,7 @@ mod tests {
             "mbus:id=0000ABCD,man=KAM,ver=53,med=0x3F/rec:0",
             "mbus:addr=5/rec:2",
             "wpan:pan=0x1234,short=0x0102/uao:1/attr:2",
+            "wpan:pan=0x1234,short=0x0102/uao:3/event:513",
             "wpan:pan=0xFFFF,ext=0x0011223344556677/uao:255/attr:0",
             "epa:app=0x0020/obj=0x0010/attr=2",
             "epa:app=0x0020/obj=0x0010/event=5",
@@ -743,6 +758,7 @@ mod tests {
             (any::<u16>(), any::<u16>()).prop_map(|(obj, attr)| Address::Epa { obj, attr }),
             (any::<u16>(), any::<u16>()).prop_map(|(obj, event)| Address::EpaEvent { obj, event }),
             (any::<u8>(), any::<u8>()).prop_map(|(uao, attr)| Address::Wpan { uao, attr }),
+            (any::<u8>(), any::<u16>()).prop_map(|(uao, event)| Address::WpanEvent { uao, event }),
         ]
     }
 

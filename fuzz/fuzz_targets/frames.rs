@@ -4,7 +4,7 @@
 //! Modbus ASCII hex case, the padding bits of a FC 15 request (with the checksum they change), and
 //! what follows an EPA-S message on raw Ethernet (padding, which is rewritten as zeros).
 #![no_main]
-use causeway_codecs::registry::codecs;
+use causeway_codecs::registry::{codecs, Options};
 use causeway_codecs::Role;
 use libfuzzer_sys::fuzz_target;
 
@@ -14,12 +14,13 @@ fuzz_target!(|data: &[u8]| {
             if !codec.needs_role && role == Role::Response {
                 continue;
             }
-            let Ok(decoded) = (codec.decode)(Some(role), data) else {
+            let options = Options::with_role(Some(role));
+            let Ok(decoded) = (codec.decode)(&options, data) else {
                 continue;
             };
             let mut out = [0u8; 1024];
-            let n = (codec.encode)(&decoded.frame, &mut out).expect("decoded frames encode");
-            let again = (codec.decode)(Some(role), &out[..n]).expect("encoded frames decode");
+            let n = (codec.encode)(&options, &decoded.frame, &mut out).expect("decoded frames encode");
+            let again = (codec.decode)(&options, &out[..n]).expect("encoded frames decode");
             let fc15_request = role == Role::Request && decoded.frame["function_code"] == 15;
             if fc15_request {
                 assert_eq!(again.frame["values"], decoded.frame["values"]);

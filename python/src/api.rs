@@ -7,7 +7,7 @@ use causeway_codecs::buffer::{Deframe, Deframed, Event, Growable, Stream as Code
 use causeway_codecs::deframers::AnyDeframer;
 use causeway_codecs::epa::header::DEFAULT_UDP_PORT;
 use causeway_codecs::modbus::adu::Framing;
-use causeway_codecs::registry::{codecs, find};
+use causeway_codecs::registry::{codecs, find, Options};
 use causeway_codecs::{Error, Layer, Role};
 use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -377,7 +377,8 @@ fn encode<'py>(
     })?;
     let json = py_to_json(frame)?;
     let mut out = [0u8; MAX_FRAME];
-    let n = (codec.encode)(&json, &mut out).map_err(|e| encode_error(py, &e))?;
+    let n =
+        (codec.encode)(&Options::default(), &json, &mut out).map_err(|e| encode_error(py, &e))?;
     Ok(PyBytes::new(py, out.get(..n).unwrap_or(&[])))
 }
 
@@ -416,7 +417,8 @@ fn encode_into(
     // fit itself; the caller's buffer changes only on success.
     let mut out = [0u8; MAX_FRAME];
     let scratch = out.get_mut(..room.min(MAX_FRAME)).unwrap_or(&mut []);
-    let n = (codec.encode)(&json, scratch).map_err(|e| encode_error(py, &e))?;
+    let n =
+        (codec.encode)(&Options::default(), &json, scratch).map_err(|e| encode_error(py, &e))?;
     let written = scratch.get(..n).unwrap_or(&[]);
     // SAFETY: the buffer is writable, C-contiguous, of one-byte items, and `offset + n` is
     // within it (`n` fitted in `room`); it stays exported while `buf` lives, and no Python code

@@ -10,7 +10,7 @@ use causeway_codecs::mbus::link::{self, Frame, FrameKind};
 use causeway_codecs::mbus::master;
 use causeway_codecs::mbus::points::{body_points, reading};
 use causeway_codecs::mbus::record::{Item, Record, Records};
-use causeway_codecs::registry::find;
+use causeway_codecs::registry::{find, Options};
 use causeway_codecs::Error;
 use causeway_core::{Medium, Quantity, Unit, Value};
 use pyo3::exceptions::PyValueError;
@@ -72,8 +72,8 @@ impl MbusFrame {
 
     fn decoded_json(&self, py: Python<'_>) -> PyResult<serde_json::Value> {
         let codec = find("mbus").ok_or_else(|| PyValueError::new_err("mbus not compiled in"))?;
-        let decoded =
-            (codec.decode)(None, self.span.bytes(py)).map_err(|e| decode_error(py, &e))?;
+        let decoded = (codec.decode)(&Options::default(), self.span.bytes(py))
+            .map_err(|e| decode_error(py, &e))?;
         serde_json::to_value(&decoded).map_err(|e| PyValueError::new_err(e.to_string()))
     }
 }

@@ -8,7 +8,7 @@ use causeway_codecs::modbus::points::{
     exchange_points, map_points, read_window, request_points, response_points,
 };
 use causeway_codecs::modbus::{tcp, FunctionCode, Request, Response};
-use causeway_codecs::registry::find;
+use causeway_codecs::registry::{find, Options};
 use causeway_codecs::{Error, Role};
 use causeway_core::{Device, Point};
 use pyo3::exceptions::PyValueError;
@@ -144,7 +144,7 @@ impl ModbusFrame {
     fn decoded_json(&self, py: Python<'_>) -> PyResult<serde_json::Value> {
         let codec = find(self.framing.protocol())
             .ok_or_else(|| PyValueError::new_err("protocol not compiled in"))?;
-        let decoded = (codec.decode)(Some(self.role), self.span.bytes(py))
+        let decoded = (codec.decode)(&Options::with_role(Some(self.role)), self.span.bytes(py))
             .map_err(|e| decode_error(py, &e))?;
         serde_json::to_value(&decoded).map_err(|e| PyValueError::new_err(e.to_string()))
     }

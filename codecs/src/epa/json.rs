@@ -17,10 +17,9 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::error::{Layer, Result};
 use crate::ethernet::{Ethernet, Ipv4, Udp, VlanTag};
-use crate::fieldbus::{TypeCode, TypedValue};
+use crate::fieldbus::json::{latin1, latin1_into, typed_from_json, typed_json};
 use crate::fields::{field_error, Fields};
-use crate::registry::{hex, Codec, Decoded};
-use crate::Role;
+use crate::registry::{hex, Codec, Decoded, Options};
 
 use super::body::{Block, Body, Reply, Status};
 use super::frame::{Carrier, Frame};
@@ -39,69 +38,6 @@ fn mac(m: &[u8; 6]) -> String {
         m[4],
         m[5]
     )
-}
-
-fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
-}
-
-fn float(v: f64) -> Json {
-    match serde_json::Number::from_f64(v) {
-        Some(n) => Json::Number(n),
-        None if v.is_nan() => json!("NaN"),
-        None if v > 0.0 => json!("inf"),
-        None => json!("-inf"),
-    }
-}
-
-/// The JSON of a typed value: `type`, `type_name`, `len`, `value` (and `raw` for a BOOLEAN octet
-/// other than 0 or 1).
-pub fn typed_json(v: &TypedValue<'_>) -> Map<String, Json> {
-    let mut m = Map::new();
-    m.insert("type".into(), json!(v.code()));
-    if let Some(name) = TypeCode(v.code()).name() {
-        m.insert("type_name".into(), json!(name));
-    }
-    m.insert("len".into(), json!(v.len()));
-    let value = match *v {
-        TypedValue::Boolean(b) => {
-            if b > 1 {
-                m.insert("raw".into(), json!(b));
-            }
-            json!(b != 0)
-        }
-        TypedValue::Int8(x) => json!(x),
-        TypedValue::Int16(x) => json!(x),
-        TypedValue::Int32(x) => json!(x),
-        TypedValue::Int64(x) | TypedValue::TimeValue(x) => json!(x),
-        TypedValue::UInt8(x) => json!(x),
-        TypedValue::UInt16(x) => json!(x),
-        TypedValue::UInt32(x) => json!(x),
-        TypedValue::UInt64(x) => json!(x),
-        TypedValue::Float32(x) => float(f64::from(x)),
-        TypedValue::Float64(x) => float(x),
-        TypedValue::VisibleString(b) => json!(latin1(b)),
-        TypedValue::OctetString(b)
-        | TypedValue::BitString(b)
-        | TypedValue::Other { bytes: b, .. } => {
-            json!(hex(b))
-        }
-        TypedValue::Date {
-            ms,
-            minute,
-            hour,
-            day,
-            month,
-            year,
-        } => {
-            json!({"ms": ms, "minute": minute, "hour": hour, "day": day, "month": month, "year": year})
-        }
-        TypedValue::TimeOfDay { ms, days } | TypedValue::TimeDifference { ms, days } => {
-            json!({"ms": ms, "days": days})
-        }
-    };
-    m.insert("value".into(), value);
-    m
 }
 
 fn status_json(m: &mut Map<String, Json>, status: Status) {
@@ -237,7 +173,7 @@ pub fn frame_json(f: &Frame<'_>) -> Json {
     Json::Object(m)
 }
 
-fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
     let f = Frame::parse(bytes, DEFAULT_UDP_PORT)?;
     let mut points = Vec::new();
     frame_points(&f.header, &f.body, |p| points.push(p));
@@ -281,106 +217,6 @@ fn parse_ip(f: &Fields<'_>, key: &'static str) -> Result<Ipv4Addr> {
         .map_err(|_| field_error(Layer::Ipv4, key, "a dotted IPv4 address"))
 }
 
-/// The typed value of the JSON keys `type`, `value` (and `raw`), with variable-length octets
-/// written to `scratch`.
-pub fn typed_from_json<'s>(f: &Fields<'_>, scratch: &'s mut [u8]) -> Result<TypedValue<'s>> {
-    let code = f.u8("type")?;
-    let num = |expected: &'static str| {
-        f.get("value")
-            .and_then(Json::as_f64)
-            .ok_or(field_error(L, "value", expected))
-    };
-    let int = |expected| f.uint::<u64>("value", expected);
-    let sint = |expected: &'static str| {
-        f.get("value")
-            .and_then(Json::as_i64)
-            .ok_or(field_error(L, "value", expected))
-    };
-    let fit = |e: &'static str| field_error(L, "value", e);
-    let float = || -> Result<f64> {
-        match f.get("value") {
-            Some(Json::String(s)) => match s.as_str() {
-                "NaN" => Ok(f64::NAN),
-                "inf" => Ok(f64::INFINITY),
-                "-inf" => Ok(f64::NEG_INFINITY),
-                _ => Err(fit("a number, \"NaN\", \"inf\" or \"-inf\"")),
-            },
-            _ => num("a number, \"NaN\", \"inf\" or \"-inf\""),
-        }
-    };
-    let sub = || f.object("value");
-    Ok(match TypeCode(code) {
-        TypeCode::BOOLEAN => TypedValue::Boolean(match f.optional("raw", Fields::u8)? {
-            Some(raw) => raw,
-            None => u8::from(f.bool("value")?),
-        }),
-        TypeCode::INT8 => TypedValue::Int8(
-            i8::try_from(sint("an integer -128..=127")?)
-                .map_err(|_| fit("an integer -128..=127"))?,
-        ),
-        TypeCode::INT16 => {
-            TypedValue::Int16(i16::try_from(sint("an INT16")?).map_err(|_| fit("an INT16"))?)
-        }
-        TypeCode::INT32 => {
-            TypedValue::Int32(i32::try_from(sint("an INT32")?).map_err(|_| fit("an INT32"))?)
-        }
-        TypeCode::INT64 => TypedValue::Int64(sint("an INT64")?),
-        TypeCode::TIME_VALUE => TypedValue::TimeValue(sint("nanoseconds as an INT64")?),
-        TypeCode::UINT8 => TypedValue::UInt8(f.u8("value")?),
-        TypeCode::UINT16 => TypedValue::UInt16(f.u16("value")?),
-        TypeCode::UINT32 => {
-            TypedValue::UInt32(u32::try_from(int("a UINT32")?).map_err(|_| fit("a UINT32"))?)
-        }
-        TypeCode::UINT64 => TypedValue::UInt64(int("a UINT64")?),
-        TypeCode::FLOAT32 => TypedValue::Float32(float()? as f32),
-        TypeCode::FLOAT64 => TypedValue::Float64(float()?),
-        TypeCode::VISIBLE_STRING => {
-            let text = f.str("value")?;
-            let mut n = 0;
-            for (c, dst) in text.chars().zip(scratch.iter_mut()) {
-                *dst = u8::try_from(c).map_err(|_| fit("Latin-1 text"))?;
-                n += 1;
-            }
-            if n != text.chars().count() {
-                return Err(fit("text that fits the frame"));
-            }
-            TypedValue::VisibleString(scratch.get(..n).unwrap_or(&[]))
-        }
-        TypeCode::DATE => {
-            let d = sub()?;
-            TypedValue::Date {
-                ms: d.u16("ms")?,
-                minute: d.u8("minute")?,
-                hour: d.u8("hour")?,
-                day: d.u8("day")?,
-                month: d.u8("month")?,
-                year: d.u8("year")?,
-            }
-        }
-        TypeCode::TIME_OF_DAY | TypeCode::TIME_DIFFERENCE => {
-            let d = sub()?;
-            let (ms, days) = (
-                d.uint::<u32>("ms", "milliseconds 0..=2^32-1")?,
-                d.u16("days")?,
-            );
-            if TypeCode(code) == TypeCode::TIME_OF_DAY {
-                TypedValue::TimeOfDay { ms, days }
-            } else {
-                TypedValue::TimeDifference { ms, days }
-            }
-        }
-        TypeCode::OCTET_STRING | TypeCode::BIT_STRING | TypeCode(_) => {
-            let n = f.hex("value", scratch)?;
-            let bytes = scratch.get(..n).unwrap_or(&[]);
-            match TypeCode(code) {
-                TypeCode::OCTET_STRING => TypedValue::OctetString(bytes),
-                TypeCode::BIT_STRING => TypedValue::BitString(bytes),
-                _ => TypedValue::Other { code, bytes },
-            }
-        }
-    })
-}
-
 fn reply_from_json<'s>(f: &Fields<'_>, scratch: &'s mut [u8]) -> Result<Reply<'s>> {
     Ok(Reply {
         status: Status(f.u8("status")?),
@@ -398,16 +234,6 @@ fn block_from_json<'s>(f: &Fields<'_>, scratch: &'s mut [u8]) -> Result<Block<'s
         block_seq: f.u16("block_seq")?,
         data: scratch.get(..n).unwrap_or(&[]),
     })
-}
-
-fn tag_from_json<'s>(f: &Fields<'_>, scratch: &'s mut [u8]) -> Result<&'s [u8]> {
-    let text = f.str("tag")?;
-    let mut n = 0;
-    for (c, dst) in text.chars().zip(scratch.iter_mut()) {
-        *dst = u8::try_from(c).map_err(|_| field_error(L, "tag", "Latin-1 text"))?;
-        n += 1;
-    }
-    Ok(scratch.get(..n).unwrap_or(&[]))
 }
 
 /// The body of `service` from its JSON keys.
@@ -449,10 +275,10 @@ pub fn body_from_json<'s>(service: Service, f: &Fields<'_>, s: &'s mut [u8]) -> 
         },
         (Service::NP_END, false) => Body::NpEnd,
         (Service::DEVICE_ANNOUNCE, false) => Body::DeviceAnnounce {
-            tag: tag_from_json(f, s)?,
+            tag: latin1_into(f, "tag", s)?,
         },
         (Service::FIND_TAG, false) => Body::FindTag {
-            tag: tag_from_json(f, s)?,
+            tag: latin1_into(f, "tag", s)?,
         },
         (Service::GET_DEVICE_ATTR, false) => Body::GetDeviceAttr {
             attr: f.u16("attr")?,
@@ -486,7 +312,7 @@ pub fn header_from_json(f: &Fields<'_>) -> Result<Header> {
 }
 
 /// Builds a frame from its JSON form (the `frame` of a decode result).
-pub fn encode(frame: &Json, out: &mut [u8]) -> Result<usize> {
+pub fn encode(_: &Options<'_>, frame: &Json, out: &mut [u8]) -> Result<usize> {
     let f = Fields::of(frame, L, "frame")?;
     let e = f.object("eth")?;
     let vlan = match f.optional("vlan", Fields::object)? {

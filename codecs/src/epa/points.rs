@@ -8,8 +8,6 @@
 
 use causeway_core::{Address, DateTime, Device, Point, Quality, Reason, Severity, Value};
 
-use crate::fieldbus::TypedValue;
-
 use super::body::{Body, Status};
 use super::header::Header;
 
@@ -34,22 +32,6 @@ pub fn timestamp(ts_ns: u64) -> Option<DateTime> {
     i64::try_from(ts_ns).ok().map(DateTime::from_unix_nanos)
 }
 
-fn typed_point<'a>(
-    device: Device,
-    address: Address,
-    value: &TypedValue<'a>,
-    quality: Quality,
-) -> Point<'a> {
-    let (v, value_quality) = value.to_value();
-    let mut p = Point::new(device, address, v);
-    p.quality = if value_quality.severity > quality.severity {
-        value_quality
-    } else {
-        quality
-    };
-    p
-}
-
 /// Points a single frame carries: a DISTRIBUTE or an EVENT_NOTIFY.
 pub fn frame_points<'a>(header: &Header, body: &Body<'a>, mut sink: impl FnMut(Point<'a>)) {
     let device = Device::Epa {
@@ -66,7 +48,7 @@ pub fn frame_points<'a>(header: &Header, body: &Body<'a>, mut sink: impl FnMut(P
                 obj: header.dst_obj,
                 attr: *attr,
             };
-            let mut p = typed_point(device, address, value, quality(*q));
+            let mut p = value.point(device, address, quality(*q));
             p.timestamp = timestamp(*ts_ns);
             sink(p);
         }
@@ -80,7 +62,7 @@ pub fn frame_points<'a>(header: &Header, body: &Body<'a>, mut sink: impl FnMut(P
                 obj: header.dst_obj,
                 event: *event_id,
             };
-            let mut p = typed_point(device, address, value, Quality::GOOD);
+            let mut p = value.point(device, address, Quality::GOOD);
             p.timestamp = timestamp(*ts_ns);
             sink(p);
         }
@@ -106,7 +88,7 @@ pub fn exchange_points<'a>(
         attr: *attr,
     };
     match (reply.status, &reply.value) {
-        (Status::OK, Some(value)) => sink(typed_point(device, address, value, Quality::GOOD)),
+        (Status::OK, Some(value)) => sink(value.point(device, address, Quality::GOOD)),
         (status, _) => {
             let mut p = Point::new(device, address, Value::Null);
             p.quality = Quality::bad(Reason::ProtocolError, Some(u32::from(status.0)));
@@ -120,6 +102,7 @@ mod tests {
     use super::*;
     use crate::epa::body::Reply;
     use crate::epa::header::{Flags, Service};
+    use crate::fieldbus::TypedValue;
 
     fn header(service: Service) -> Header {
         Header {

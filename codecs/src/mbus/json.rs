@@ -13,8 +13,7 @@ use serde_json::{json, Map, Value as Json};
 use crate::cursor::Writer;
 use crate::error::{Layer, Result};
 use crate::fields::{field_error, Fields};
-use crate::registry::{hex, Codec, Decoded};
-use crate::Role;
+use crate::registry::{hex, Codec, Decoded, Options};
 
 use super::app::{self, application_error_name, Body, Header, Identity};
 use super::link::{self, CField, Frame, FrameKind};
@@ -119,7 +118,7 @@ fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<
     Ok(())
 }
 
-fn decode(_: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
     let f = Frame::new_checked(bytes)?;
     let mut frame = Map::new();
     let kind = match f.kind() {
@@ -445,7 +444,7 @@ fn body_into(ci: u8, f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
 }
 
 /// Builds a telegram from its JSON form (the `frame` of a decode result).
-pub fn encode(frame: &Json, out: &mut [u8]) -> Result<usize> {
+pub fn encode(_: &Options<'_>, frame: &Json, out: &mut [u8]) -> Result<usize> {
     let f = Fields::of(frame, Layer::MbusLink, "frame")?;
     let c_field = || f.u8("c_field").map(CField::from_bits_retain);
     match f.str("kind")? {

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::error::{Error, Layer, Result};
 use crate::fields::{field_error, Fields};
-use crate::registry::{hex, Codec, Decoded};
+use crate::registry::{hex, Codec, Decoded, Options};
 use crate::Role;
 
 use super::adu::{Adu, Framing};
@@ -217,19 +217,23 @@ fn decode_framed(framing: Framing, role: Option<Role>, bytes: &[u8]) -> Result<D
     })
 }
 
-fn decode_tcp(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+fn decode_tcp<'a>(options: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+    let role = options.role;
     decode_framed(Framing::Tcp, role, bytes)
 }
 
-fn decode_rtu(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+fn decode_rtu<'a>(options: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+    let role = options.role;
     decode_framed(Framing::Rtu, role, bytes)
 }
 
-fn decode_rtu_over_tcp(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+fn decode_rtu_over_tcp<'a>(options: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+    let role = options.role;
     decode_framed(Framing::RtuOverTcp, role, bytes)
 }
 
-fn decode_ascii(role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+fn decode_ascii<'a>(options: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+    let role = options.role;
     decode_framed(Framing::Ascii, role, bytes)
 }
 
@@ -551,15 +555,15 @@ fn encode_framed(framing: Framing, frame: &Json, out: &mut [u8]) -> Result<usize
     super::adu::emit(framing, &header, stash(&mut pdu, n), out)
 }
 
-fn encode_tcp(frame: &Json, out: &mut [u8]) -> Result<usize> {
+fn encode_tcp(_: &Options<'_>, frame: &Json, out: &mut [u8]) -> Result<usize> {
     encode_framed(Framing::Tcp, frame, out)
 }
 
-fn encode_rtu(frame: &Json, out: &mut [u8]) -> Result<usize> {
+fn encode_rtu(_: &Options<'_>, frame: &Json, out: &mut [u8]) -> Result<usize> {
     encode_framed(Framing::Rtu, frame, out)
 }
 
-fn encode_ascii(frame: &Json, out: &mut [u8]) -> Result<usize> {
+fn encode_ascii(_: &Options<'_>, frame: &Json, out: &mut [u8]) -> Result<usize> {
     encode_framed(Framing::Ascii, frame, out)
 }
 

@@ -6,10 +6,15 @@
 //! and the offset; an unknown type code decodes as opaque bytes with the code kept. Date fields
 //! out of range are not an error: the value converts to a Bad-quality point instead.
 
-use causeway_core::{Bytes, DateTime, Precision, Quality, Reason, Text, Value, Zone};
+use causeway_core::{
+    Address, Bytes, DateTime, Device, Point, Precision, Quality, Reason, Text, Value, Zone,
+};
 
 use crate::cursor::Writer;
 use crate::error::{Error, ErrorKind, Layer, Result};
+
+#[cfg(feature = "alloc")]
+pub mod json;
 
 /// A data-type code (open: unknown codes are kept).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -336,6 +341,19 @@ impl<'a> TypedValue<'a> {
                 order.write(w, days.to_be_bytes())
             }
         }
+    }
+
+    /// The point of this value at `device`/`address` with `quality`, or the value's own Bad
+    /// quality when it is worse (a DATE that is no date).
+    pub fn point(&self, device: Device, address: Address, quality: Quality) -> Point<'a> {
+        let (v, value_quality) = self.to_value();
+        let mut p = Point::new(device, address, v);
+        p.quality = if value_quality.severity > quality.severity {
+            value_quality
+        } else {
+            quality
+        };
+        p
     }
 
     /// The canonical value, with Bad quality for a date whose fields do not form a date.
