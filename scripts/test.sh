@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Every check causeway has, in the order CI runs them. Installs the tools it needs if missing
-# (tshark and valgrind from Debian, cbindgen and cargo-fuzz from crates.io, pymodbus, scapy and
-# the Python package's pinned test dependencies from PyPI). FUZZ_SECONDS sets the per-target fuzz time.
+# (tshark and valgrind from Debian, cbindgen and cargo-fuzz from crates.io, pymodbus, scapy,
+# cryptography and the Python package's pinned test dependencies from PyPI). FUZZ_SECONDS sets
+# the per-target fuzz time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-8}
 PYMODBUS=pymodbus==3.11.2
 SCAPY=scapy==2.6.1
+CRYPTOGRAPHY=cryptography==48.0.0
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -54,12 +56,14 @@ python3 -m venv "$venv"
 "$venv/bin/pytest" -q -p no:cacheprovider python/benchmarks --benchmark-disable
 (cd python/benchmarks && "../../$venv/bin/python" memory.py)
 
-step "conformance vectors match their generators (pymodbus; libmbus corpus and EN 13757-3 tables; EPA-S profile with scapy and tshark)"
+step "conformance vectors match their generators (pymodbus; libmbus corpus and EN 13757-3 tables; EPA-S and 802.15.4/WPA-L with scapy and tshark)"
 python3 -c "import pymodbus" 2>/dev/null || python3 -m pip install -q "$PYMODBUS"
 python3 -c "import scapy" 2>/dev/null || python3 -m pip install -q "$SCAPY"
+python3 -c "import cryptography" 2>/dev/null || python3 -m pip install -q "$CRYPTOGRAPHY"
 python3 tools/vectors/modbus.py --check
 python3 tools/vectors/mbus.py --check
 python3 tools/vectors/epa.py --check
+python3 tools/vectors/wpan.py --check
 
 step "fuzz smoke (${FUZZ_SECONDS}s per target, nightly)"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -73,7 +73,10 @@ impl AnyDeframer {
     }
 }
 
-#[cfg_attr(not(any(feature = "modbus", feature = "mbus")), allow(unused_variables))]
+#[cfg_attr(
+    not(any(feature = "modbus", feature = "mbus")),
+    allow(unused_variables)
+)]
 impl Deframe for AnyDeframer {
     fn deframe(&mut self, buf: &[u8]) -> Deframed {
         match self {
