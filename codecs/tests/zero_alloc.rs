@@ -231,3 +231,49 @@ fn epa_decode_allocates_nothing() {
     assert!(sum > 0, "the decode did real work");
     assert_eq!(n, 0, "allocations during decode");
 }
+
+#[test]
+fn wpan_decode_and_unsecure_allocate_nothing() {
+    use causeway_codecs::ieee802154::{Content, Fcs, Frame, Key, KeyStore};
+    use causeway_codecs::wiapa::points::packet_points;
+    use causeway_codecs::wiapa::Packet;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance-vectors");
+    let frames: Vec<Vec<u8>> = load_dir(&dir)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, c)| c.protocol == "wpan" && c.expect.error.is_none())
+        .map(|(_, c)| parse_hex(&c.hex).unwrap())
+        .collect();
+    assert!(frames.len() > 80);
+    // The vectors' two keys, for every frame (key index left open).
+    let keys = [
+        Key::any(*b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff"),
+        Key::any(*b"\xc0\xc1\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf"),
+    ];
+    let store = KeyStore::new(&keys);
+    let (points, n) = allocations(|| {
+        let mut points = 0usize;
+        let mut plain = [0u8; 128];
+        for f in &frames {
+            let Ok(frame) = Frame::parse(f, Fcs::Present) else {
+                continue;
+            };
+            let payload = if frame.is_secured() {
+                frame.unsecure(&store, &mut plain)
+            } else {
+                frame.body()
+            };
+            let Ok(payload) = payload else { continue };
+            if let Content::Payload(p) = payload.content {
+                if let Ok(packet) = Packet::parse(p, 0) {
+                    packet_points(frame.header.pan().unwrap_or(0xFFFF), &packet, |p| {
+                        points += usize::from(p.value.as_f64().is_some())
+                    });
+                }
+            }
+        }
+        points
+    });
+    assert!(points > 40, "the decode did real work ({points} points)");
+    assert_eq!(n, 0, "allocations during 802.15.4 decode and CCM*");
+}

@@ -244,8 +244,9 @@ impl<'a> Frame<'a> {
         MacPayload::parse(&self.header, self.payload, self.header_len())
     }
 
-    /// Verifies and decrypts the payload with a key from `keys` into `out`, and parses it.
-    /// A frame that is not secured is copied as it is.
+    /// Verifies and decrypts the payload into `out` with the keys of `keys` that match the frame,
+    /// most specific first, until one verifies; then parses it. A frame that is not secured is
+    /// copied as it is. Level 4 has no MIC, so its first matching key is taken on trust.
     #[cfg(feature = "crypto")]
     pub fn unsecure<'o>(&self, keys: &KeyStore<'_>, out: &'o mut [u8]) -> Result<MacPayload<'o>> {
         let start = self.header_len();
@@ -261,7 +262,7 @@ impl<'a> Frame<'a> {
         ))?;
         plain.copy_from_slice(self.payload);
         if self.is_secured() {
-            let (key, nonce) = key_and_nonce(&self.header, keys, start)?;
+            let (candidates, nonce) = keys_and_nonce(&self.header, keys, start)?;
             let level = self.level();
             let open = if level.encrypts() {
                 open_len(&self.header, self.payload, start)?
@@ -269,8 +270,16 @@ impl<'a> Frame<'a> {
                 n
             };
             let a = self.signed.get(..start + open).unwrap_or(&[]);
-            let private = plain.get_mut(open..).unwrap_or(&mut []);
-            if !super::security::open(key, &nonce, level, a, private, self.mic) {
+            let mut verified = false;
+            for key in candidates {
+                plain.copy_from_slice(self.payload);
+                let private = plain.get_mut(open..).unwrap_or(&mut []);
+                if super::security::open(&key.key, &nonce, level, a, private, self.mic) {
+                    verified = true;
+                    break;
+                }
+            }
+            if !verified {
                 return Err(Error::new(
                     Layer::Ccm,
                     self.signed.len(),
@@ -316,15 +325,15 @@ pub fn emit_as_sent(
     finish(w, header.version, fcs)
 }
 
-/// The key `keys` holds for a secured frame with `header` (`header_len` octets long) and the
-/// CCM* nonce: the sender's extended address (mapped from its short one if need be), the frame
-/// counter and the level.
+/// The keys `keys` holds for a secured frame with `header` (`header_len` octets long), most
+/// specific first, and the CCM* nonce: the sender's extended address (mapped from its short one
+/// if need be), the frame counter and the level.
 #[cfg(feature = "crypto")]
-fn key_and_nonce<'k>(
+fn keys_and_nonce<'k>(
     header: &Header<'_>,
     keys: &KeyStore<'k>,
     header_len: usize,
-) -> Result<(&'k [u8; 16], [u8; 13])> {
+) -> Result<(impl Iterator<Item = &'k super::keys::Key>, [u8; 13])> {
     use super::security::nonce;
     use causeway_core::WpanAddr;
     let unsupported = |at: usize, what: &'static str, found: u64| {
@@ -357,14 +366,15 @@ fn key_and_nonce<'k>(
             _ => 0xFFFF,
         },
     ))?;
-    let key = keys
-        .key_for(pan, header.src, aux.key_index)
-        .ok_or(unsupported(
+    let mut candidates = keys.keys_for(pan, header.src, aux.key_index).peekable();
+    if candidates.peek().is_none() {
+        return Err(unsupported(
             at,
             "a secured frame without a matching key (PAN, source, key index)",
             u64::from(aux.key_index.unwrap_or(0)),
-        ))?;
-    Ok((&key.key, nonce(src, counter, aux.level())))
+        ));
+    }
+    Ok((candidates, nonce(src, counter, aux.level())))
 }
 
 /// Appends the FCS when wanted and checks the size.
@@ -415,7 +425,12 @@ fn seal(
     } else {
         end - start
     };
-    let (key, nonce) = key_and_nonce(header, keys, start)?;
+    let (mut candidates, nonce) = keys_and_nonce(header, keys, start)?;
+    let key = candidates.next().map(|k| &k.key).ok_or(Error::new(
+        Layer::Ccm,
+        start,
+        ErrorKind::Authentication,
+    ))?;
     let capacity = out.len();
     let region = out.get_mut(..end + mic_len).ok_or(Error::new(
         L,

@@ -97,20 +97,33 @@ impl<'k> KeyStore<'k> {
         }
     }
 
-    /// The key for a frame from `src` in `pan` naming `key_index`.
+    /// The keys for a frame from `src` in `pan` naming `key_index`, most specific first (in
+    /// store order among equals).
+    pub fn keys_for(
+        &self,
+        pan: Option<u16>,
+        src: Option<WpanAddr>,
+        key_index: Option<u8>,
+    ) -> impl Iterator<Item = &'k Key> + 'k {
+        let ext = self.extended(pan, src).map(WpanAddr::Extended);
+        let keys = self.keys;
+        (0..=3).rev().flat_map(move |specificity| {
+            keys.iter()
+                .filter(move |k| k.specificity() == specificity)
+                .filter(move |k| k.pan.is_none() || k.pan == pan)
+                .filter(move |k| k.src.is_none() || k.src == src || (ext.is_some() && k.src == ext))
+                .filter(move |k| k.key_index.is_none() || k.key_index == key_index)
+        })
+    }
+
+    /// The most specific key for a frame from `src` in `pan` naming `key_index`.
     pub fn key_for(
         &self,
         pan: Option<u16>,
         src: Option<WpanAddr>,
         key_index: Option<u8>,
     ) -> Option<&'k Key> {
-        let ext = self.extended(pan, src).map(WpanAddr::Extended);
-        self.keys
-            .iter()
-            .filter(|k| k.pan.is_none() || k.pan == pan)
-            .filter(|k| k.src.is_none() || k.src == src || (ext.is_some() && k.src == ext))
-            .filter(|k| k.key_index.is_none() || k.key_index == key_index)
-            .max_by_key(|k| k.specificity())
+        self.keys_for(pan, src, key_index).next()
     }
 }
 
@@ -143,6 +156,11 @@ mod tests {
         };
         let pick = |pan, src, index| store.key_for(pan, src, index).map(|k| k.key[0]);
         assert_eq!(pick(Some(1), Some(WpanAddr::Short(9)), Some(1)), Some(1));
+        let all: std::vec::Vec<u8> = store
+            .keys_for(Some(0x1234), Some(WpanAddr::Short(0x0102)), Some(2))
+            .map(|k| k.key[0])
+            .collect();
+        assert_eq!(all, [3, 2, 1]);
         assert_eq!(pick(Some(1), Some(WpanAddr::Short(9)), Some(2)), Some(2));
         // The short address maps to the key's extended one.
         assert_eq!(
