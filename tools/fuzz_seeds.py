@@ -17,6 +17,27 @@ def vectors():
             yield case["protocol"], bytes.fromhex("".join(case["hex"].split()))
 
 
+def mhr_len(frame):
+    """The MAC header length of an unsecured 802.15.4 frame without IEs (IEEE 802.15.4-2006
+    §7.2.1, 802.15.4-2015 Table 7-2), or None."""
+    fcf = int.from_bytes(frame[:2], "little")
+    version, dm, sm, comp = (fcf >> 12) & 3, (fcf >> 10) & 3, (fcf >> 14) & 3, bool(fcf & 0x40)
+    if fcf & 0x0208 or version == 3:
+        return None
+    size = {0: 0, 2: 2, 3: 8}
+    if version < 2:
+        dpp, spp = dm != 0, sm != 0 and not (comp and dm != 0)
+    elif dm and sm:
+        both_ext = dm == 3 and sm == 3
+        dpp, spp = not (comp and both_ext), not comp and not both_ext
+    elif dm or sm:
+        dpp, spp = bool(dm) and not comp, bool(sm) and not comp
+    else:
+        dpp, spp = comp, False
+    seq = 0 if (version == 2 and fcf & 0x100) else 1
+    return 2 + seq + 2 * dpp + size.get(dm, 0) + 2 * spp + size.get(sm, 0)
+
+
 def seed(target, data):
     d = CORPUS / target
     d.mkdir(parents=True, exist_ok=True)
@@ -38,6 +59,13 @@ def main():
             if len(message) >= 14:
                 seed("epa_body", message[:14 + int.from_bytes(message[4:6], "big")])
             seed("carriers", data)
+        if protocol in ("wpan", "wpan-no-fcs"):
+            seed("wpan_mac", data)
+            seed("wpan_secured", data)
+            n = mhr_len(data)
+            body = data[n:-2] if protocol == "wpan" else data[n:] if n else b""
+            if n and data[0] & 7 == 1 and body:
+                seed("wpal", body)
         if protocol.startswith("modbus"):
             pdu = {"modbus-tcp": data[7:], "modbus-rtu": data[1:-2], "modbus-rtu-over-tcp": data[1:-2]}.get(protocol)
             if pdu:
@@ -49,6 +77,8 @@ def main():
         seed("canonical_strings", s.encode())
     seed("reassembly", bytes([0, 12, 0, 0, 4, 4, 9, 0, 0, 4, 9, 0, 8, 4, 1, 0]))
     seed("epa_domain", bytes([0, 0x83, 7, 0, 0x83, 7, 1, 0x82, 8, 2, 0x01, 9]))
+    seed("wpal_reassembly", bytes([11, 6, 6, 0x41, 0, 6, 0x48, 4, 4, 1]))
+    seed("wpan_secured", bytes([0x2D, 1, 0, 0, 0]) + bytes.fromhex("0000010002010005010102080400004841"))
     pcap = ROOT / "samples" / "modbus-tcp.pcap"
     if pcap.exists():
         raw = pcap.read_bytes()[24:]

@@ -25,6 +25,7 @@
 #define CAUSEWAY_MODBUS 1
 #define CAUSEWAY_MBUS 1
 #define CAUSEWAY_EPA 1
+#define CAUSEWAY_WIAPA 1
 #endif
 
 
@@ -33,6 +34,16 @@
 
 // Room for a canonical address string.
 #define CAUSEWAY_ADDRESS_LEN 32
+
+#if defined(CAUSEWAY_WIAPA)
+// Most keys one `causeway_wpan_keys` table may hold.
+#define CAUSEWAY_WPAN_MAX_KEYS 16
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Most address mappings one `causeway_wpan_keys` table may hold.
+#define CAUSEWAY_WPAN_MAX_ADDRESSES 64
+#endif
 
 // What a call did.
 typedef enum {
@@ -116,6 +127,28 @@ typedef enum {
   CAUSEWAY_LAYER_MBUS_RECORD = 7,
   // Any other layer.
   CAUSEWAY_LAYER_OTHER = 8,
+  // Ethernet II.
+  CAUSEWAY_LAYER_ETHERNET = 9,
+  // IEEE 802.1Q tag.
+  CAUSEWAY_LAYER_VLAN = 10,
+  // IPv4.
+  CAUSEWAY_LAYER_IPV4 = 11,
+  // UDP.
+  CAUSEWAY_LAYER_UDP = 12,
+  // TCP.
+  CAUSEWAY_LAYER_TCP = 13,
+  // EPA-S.
+  CAUSEWAY_LAYER_EPA = 14,
+  // IEEE 802.15.4 MAC.
+  CAUSEWAY_LAYER_IEEE802154 = 15,
+  // CCM* security.
+  CAUSEWAY_LAYER_CCM = 16,
+  // WPA-L payload.
+  CAUSEWAY_LAYER_WPAL = 17,
+  // A reassembly buffer.
+  CAUSEWAY_LAYER_REASSEMBLY = 18,
+  // A stream deframer.
+  CAUSEWAY_LAYER_DEFRAMER = 19,
 } causeway_layer;
 
 #if defined(CAUSEWAY_MBUS)
@@ -138,6 +171,46 @@ typedef enum {
   CAUSEWAY_MBUS_FAILED = 3,
 #endif
 } causeway_mbus_event;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// What a MAC payload holds.
+typedef enum {
+#if defined(CAUSEWAY_WIAPA)
+  // A 2003/2006 beacon: superframe, GTS and pending address fields, beacon payload.
+  CAUSEWAY_WPAN_BEACON = 0,
+#endif
+#if defined(CAUSEWAY_WIAPA)
+  // A MAC command: identifier and payload.
+  CAUSEWAY_WPAN_COMMAND = 1,
+#endif
+#if defined(CAUSEWAY_WIAPA)
+  // Data (a WPA-L payload in data frames), an ack's or an enhanced beacon's payload.
+  CAUSEWAY_WPAN_DATA = 2,
+#endif
+} causeway_wpan_content;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// What an NL packet's body is.
+typedef enum {
+#if defined(CAUSEWAY_WIAPA)
+  // One ASL PDU in `pdu`.
+  CAUSEWAY_WPAL_PDU = 0,
+#endif
+#if defined(CAUSEWAY_WIAPA)
+  // Aggregated PDUs: `aggregate_count` entries in `data` (see [`causeway_wpal_aggregate_entry`]).
+  CAUSEWAY_WPAL_AGGREGATE = 1,
+#endif
+#if defined(CAUSEWAY_WIAPA)
+  // An NL or DLSL command's octets in `data`.
+  CAUSEWAY_WPAL_COMMAND = 2,
+#endif
+#if defined(CAUSEWAY_WIAPA)
+  // A fragment's octets in `data`, to be reassembled.
+  CAUSEWAY_WPAL_FRAGMENT = 3,
+#endif
+} causeway_wpal_body;
 #endif
 
 // Which frames a stream finds.
@@ -185,6 +258,11 @@ typedef struct causeway_mbus_scan causeway_mbus_scan;
 
 // A stream deframer (opaque).
 typedef struct causeway_stream causeway_stream;
+
+#if defined(CAUSEWAY_WIAPA)
+// An NL packet being reassembled from its fragments (opaque), in caller storage.
+typedef struct causeway_wpal_reassembly causeway_wpal_reassembly;
+#endif
 
 // A read-only view of bytes owned by someone else (usually the caller's input buffer).
 typedef struct {
@@ -574,6 +652,217 @@ typedef struct {
   causeway_bytes bytes;
 } causeway_stream_event;
 
+#if defined(CAUSEWAY_WIAPA)
+// An 802.15.4 frame: header fields, payload and MIC as views, FCS. When decoding, `payload` is
+// the MAC payload as sent (still encrypted when secured); when emitting, the clear payload.
+typedef struct {
+  // Frame type: 0 beacon, 1 data, 2 ack, 3 MAC command.
+  uint8_t frame_type;
+  // Frame version: 0 (2003), 1 (2006), 2 (2015).
+  uint8_t version;
+  // Frame pending.
+  bool frame_pending;
+  // Ack request.
+  bool ack_request;
+  // PAN ID compression.
+  bool pan_id_compression;
+  // Sequence number suppression (2015).
+  bool seq_suppression;
+  // IE present (2015; kept as sent otherwise).
+  bool ie_present;
+  // Frame control bit 7 (reserved), as sent.
+  bool fcf_reserved;
+  // Whether a sequence number is present.
+  bool has_seq;
+  // Sequence number.
+  uint8_t seq;
+  // Whether a destination PAN is present.
+  bool has_dst_pan;
+  // Destination PAN.
+  uint16_t dst_pan;
+  // Destination addressing mode: 0 none, 2 short, 3 extended.
+  uint8_t dst_addr_mode;
+  // Destination address.
+  uint64_t dst_addr;
+  // Whether a source PAN is present.
+  bool has_src_pan;
+  // Source PAN.
+  uint16_t src_pan;
+  // Source addressing mode: 0 none, 2 short, 3 extended.
+  uint8_t src_addr_mode;
+  // Source address.
+  uint64_t src_addr;
+  // Whether an auxiliary security header is present.
+  bool security;
+  // Security control octet: b0–2 level, b3–4 key identifier mode, b5 frame counter
+  // suppression, b6 ASN in nonce.
+  uint8_t security_control;
+  // Whether a frame counter is present.
+  bool has_frame_counter;
+  // Frame counter.
+  uint32_t frame_counter;
+  // Key source (key identifier modes 2 and 3), its octets as a big-endian number.
+  uint64_t key_source;
+  // Key index (key identifier modes 1–3).
+  uint8_t key_index;
+  // Header IEs with their termination IE (2015).
+  causeway_bytes header_ies;
+  // MAC payload.
+  causeway_bytes payload;
+  // MIC (decoding only; computed when emitting).
+  causeway_bytes mic;
+  // Whether the frame had an FCS.
+  bool has_fcs;
+  // The FCS.
+  uint16_t fcs;
+} causeway_wpan_frame;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// One AES-128 key and the frames it applies to.
+typedef struct {
+  // The key.
+  uint8_t key[16];
+  // Only frames of `pan`.
+  bool has_pan;
+  // The PAN.
+  uint16_t pan;
+  // Only frames from `src`: 0 any sender, 2 a short address, 3 an extended address.
+  uint8_t src_mode;
+  // The sender.
+  uint64_t src;
+  // Only frames naming `key_index`.
+  bool has_key_index;
+  // The key index.
+  uint8_t key_index;
+} causeway_wpan_key;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// The extended address of a node known by its short address (for CCM* nonces).
+typedef struct {
+  // PAN.
+  uint16_t pan;
+  // Short address.
+  uint16_t short_addr;
+  // Extended address.
+  uint64_t ext;
+} causeway_wpan_address;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Keys and address mappings (either array may be NULL with a count of 0).
+typedef struct {
+  // The keys.
+  const causeway_wpan_key *keys;
+  // How many.
+  size_t n_keys;
+  // The address mappings.
+  const causeway_wpan_address *addresses;
+  // How many.
+  size_t n_addresses;
+} causeway_wpan_keys;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// A clear MAC payload, its parts as views.
+typedef struct {
+  // Payload IEs with their termination IE (2015).
+  causeway_bytes payload_ies;
+  // What follows them.
+  causeway_wpan_content content;
+  // Beacon: superframe specification.
+  uint16_t superframe_spec;
+  // Beacon: GTS specification (b0–2 descriptors, b7 permit).
+  uint8_t gts_spec;
+  // Beacon: GTS directions (when descriptors follow).
+  uint8_t gts_directions;
+  // Beacon: GTS descriptors, 3 octets each.
+  causeway_bytes gts_list;
+  // Beacon: pending address specification (b0–2 short, b4–6 extended).
+  uint8_t pending_spec;
+  // Beacon: pending addresses, short ones (2 octets) first, then extended ones (8).
+  causeway_bytes pending_list;
+  // Command: identifier.
+  uint8_t command_id;
+  // Beacon payload, command payload, or data.
+  causeway_bytes data;
+} causeway_wpan_payload;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// A typed value of the profile's data types.
+typedef struct {
+  // Type code (8 FLOAT32, 9 VISIBLE_STRING, ...; unknown codes kept).
+  uint8_t type_code;
+  // The value's octets as sent (little-endian); what `causeway_wpal_emit` writes.
+  causeway_bytes raw;
+  // The value in canonical form (text and bytes are views into `raw`).
+  causeway_value value;
+} causeway_wpal_value;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// An ASL PDU: header and body. Which body fields mean something depends on `service`.
+typedef struct {
+  // Service: 0 PUBLISH, 1 READ_REQ, 2 READ_RSP, 3 WRITE_REQ, 4 WRITE_RSP, 5 REPORT,
+  // 6 REPORT_ACK.
+  uint8_t service;
+  // Acknowledgment required.
+  bool ack_required;
+  // Sequence number.
+  uint8_t seq;
+  // Sending user application object.
+  uint8_t src_uao;
+  // Receiving user application object.
+  uint8_t dst_uao;
+  // Attribute (PUBLISH, READ_REQ, READ_RSP, WRITE_REQ).
+  uint8_t attr;
+  // Status (READ_RSP, WRITE_RSP).
+  uint8_t status;
+  // Event (REPORT, REPORT_ACK).
+  uint16_t event_id;
+  // REPORT time stamp (ms).
+  uint32_t ts_ms;
+  // Whether `value` is set (PUBLISH, READ_RSP, WRITE_REQ, REPORT).
+  bool has_value;
+  // The value.
+  causeway_wpal_value value;
+} causeway_wpal_pdu;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// A WPA-L payload: DLSL, NL and fragment headers and the body.
+typedef struct {
+  // DLSL type: 0 data (the NL fields mean something), 1 command (`data` holds it).
+  uint8_t dlsl_type;
+  // NL type: 0 data, 1 aggregated, 2 command.
+  uint8_t nl_type;
+  // NL destination address.
+  uint16_t nl_dst;
+  // NL source address.
+  uint16_t nl_src;
+  // Whether a fragment header is present.
+  bool fragmented;
+  // Fragment tag.
+  uint8_t frag_tag;
+  // Fragment flags (b0 more fragments).
+  uint8_t frag_flags;
+  // Fragment offset.
+  uint16_t frag_offset;
+  // The whole packet's length.
+  uint16_t frag_total_len;
+  // What the body is.
+  causeway_wpal_body body;
+  // The PDU (body `CAUSEWAY_WPAL_PDU`).
+  causeway_wpal_pdu pdu;
+  // Aggregated PDUs (body `CAUSEWAY_WPAL_AGGREGATE`).
+  uint8_t aggregate_count;
+  // Aggregate entries, command or fragment octets.
+  causeway_bytes data;
+} causeway_wpal_packet;
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -665,6 +954,10 @@ causeway_result causeway_epa_domain_push(causeway_epa_domain *domain,
                                          uint16_t udp_port,
                                          causeway_bytes *complete,
                                          causeway_error *err);
+
+// The name of a layer (`"modbus-rtu"`, `"ieee802154"`, ... as in the JSON error form),
+// NUL-terminated, static.
+const char *causeway_layer_name(causeway_layer layer);
 
 // The name of a result code (`"checksum"`, `"truncated"`, ...), NUL-terminated, static.
 const char *causeway_result_name(causeway_result code);
@@ -1175,6 +1468,205 @@ causeway_result causeway_stream_next(causeway_stream *stream,
 // # Safety
 // `stream` valid.
 causeway_result causeway_stream_line_idle(causeway_stream *stream);
+
+#if defined(CAUSEWAY_WIAPA)
+// Decodes an 802.15.4 frame (with its FCS, which must match, when `with_fcs`; pcap link types
+// 195 and 230): header, payload as sent, MIC.
+//
+// # Safety
+// `frame` readable for `len`; `out` valid; `err` valid or NULL.
+causeway_result causeway_wpan_decode(const uint8_t *frame,
+                                     size_t len,
+                                     bool with_fcs,
+                                     causeway_wpan_frame *out,
+                                     causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Writes the clear MAC payload of a frame into `buf` (`cap` octets): a secured frame is
+// verified and decrypted with the keys of `keys` that match it (until one verifies), any other
+// is copied. `*out_len` is its length. A wrong key or a tampered frame is
+// `CAUSEWAY_AUTHENTICATION`, with nothing written.
+//
+// # Safety
+// `frame` readable for `len`; `keys` NULL or valid; `buf` writable for `cap`; `out_len` valid;
+// `err` valid or NULL.
+causeway_result causeway_wpan_unsecure(const uint8_t *frame,
+                                       size_t len,
+                                       bool with_fcs,
+                                       const causeway_wpan_keys *keys,
+                                       uint8_t *buf,
+                                       size_t cap,
+                                       size_t *out_len,
+                                       causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Decodes a clear MAC payload (from [`causeway_wpan_unsecure`]) of the frame `header` describes.
+//
+// # Safety
+// `header` valid; `payload` readable for `len`; `out` valid; `err` valid or NULL.
+causeway_result causeway_wpan_payload_decode(const causeway_wpan_frame *header,
+                                             const uint8_t *payload,
+                                             size_t len,
+                                             causeway_wpan_payload *out,
+                                             causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Builds the frame `frame` describes into `buf` (`cap` octets). `frame->payload` is the clear
+// MAC payload (e.g. from [`causeway_wpan_payload_emit`] or [`causeway_wpal_emit`]); with a
+// security level other than none it is secured with the first key of `keys` that matches the
+// frame and the MIC appended (`frame->mic` is ignored). The FCS is appended when `with_fcs`.
+//
+// # Safety
+// `frame` valid, with its views readable; `keys` NULL or valid; `buf` writable for `cap`;
+// `out_len` valid; `err` valid or NULL.
+causeway_result causeway_wpan_emit(const causeway_wpan_frame *frame,
+                                   const causeway_wpan_keys *keys,
+                                   bool with_fcs,
+                                   uint8_t *buf,
+                                   size_t cap,
+                                   size_t *out_len,
+                                   causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Writes the clear MAC payload `payload` describes (payload IEs, then the beacon fields, the
+// command, or the data) into `buf` (`cap` octets), for [`causeway_wpan_emit`].
+//
+// # Safety
+// `payload` valid, with its views readable; `buf` writable for `cap`; `out_len` valid; `err`
+// valid or NULL.
+causeway_result causeway_wpan_payload_emit(const causeway_wpan_payload *payload,
+                                           uint8_t *buf,
+                                           size_t cap,
+                                           size_t *out_len,
+                                           causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Decodes a WPA-L payload (the clear MAC payload of a data frame).
+//
+// # Safety
+// `payload` readable for `len`; `out` valid; `err` valid or NULL.
+causeway_result causeway_wpal_decode(const uint8_t *payload,
+                                     size_t len,
+                                     causeway_wpal_packet *out,
+                                     causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Decodes a reassembled NL packet of type `nl_type` (from [`causeway_wpal_reassembly_push`])
+// into the body fields of `out` (its header fields are zero).
+//
+// # Safety
+// `packet` readable for `len`; `out` valid; `err` valid or NULL.
+causeway_result causeway_wpal_decode_body(uint8_t nl_type_code,
+                                          const uint8_t *packet,
+                                          size_t len,
+                                          causeway_wpal_packet *out,
+                                          causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// The `index`-th PDU of an aggregate (`entries`: a packet's `data`) and its original sender;
+// `CAUSEWAY_END` past the last.
+//
+// # Safety
+// `entries` readable for `len`; `src` and `out` valid; `err` valid or NULL.
+causeway_result causeway_wpal_aggregate_entry(const uint8_t *entries,
+                                              size_t len,
+                                              size_t index,
+                                              uint16_t *src,
+                                              causeway_wpal_pdu *out,
+                                              causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Writes the WPA-L payload `packet` describes into `buf` (`cap` octets): a PDU from its
+// fields (values from their type code and `raw` octets), an aggregate from `aggregate_count`
+// and its entries in `data`, a command or fragment from `data`. The result must decode.
+//
+// # Safety
+// `packet` valid, with its views readable; `buf` writable for `cap`; `out_len` valid; `err`
+// valid or NULL.
+causeway_result causeway_wpal_emit(const causeway_wpal_packet *packet,
+                                   uint8_t *buf,
+                                   size_t cap,
+                                   size_t *out_len,
+                                   causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Calls `cb` with the points a data frame's WPA-L payload carries (PUBLISH, READ_RSP, REPORT;
+// one per PDU of an aggregate), unsecuring it with `keys` when it is secured. Other frames
+// have none.
+//
+// # Safety
+// `frame` readable for `len`; `keys` NULL or valid; `cb` a valid function; `err` valid or NULL.
+causeway_result causeway_wpan_points(const uint8_t *frame,
+                                     size_t len,
+                                     bool with_fcs,
+                                     const causeway_wpan_keys *keys,
+                                     causeway_point_callback cb,
+                                     void *user,
+                                     causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Bytes of memory [`causeway_wpal_reassembly_init_in`] needs for the object (8-byte aligned).
+size_t causeway_wpal_reassembly_size(void);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Prepares reassembly in caller memory: the object in `mem` (`mem_len` ≥
+// [`causeway_wpal_reassembly_size`], 8-byte aligned), the octets in `storage` (`storage_len`,
+// the largest packet). The first fragment pushed chooses the packet (MAC source, NL source,
+// tag). Both must outlive the object; nothing to free.
+//
+// # Safety
+// `mem` writable for `mem_len` and `storage` for `storage_len`, unused elsewhere while the
+// object lives; `out` valid.
+causeway_result causeway_wpal_reassembly_init_in(void *mem,
+                                                 size_t mem_len,
+                                                 uint8_t *storage,
+                                                 size_t storage_len,
+                                                 causeway_wpal_reassembly **out);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Adds the fragment a whole 802.15.4 frame carries (unsecured with `keys` when secured).
+// Returns `CAUSEWAY_OK` with `*complete` set to the reassembled NL packet (a view into the
+// storage; decode it with [`causeway_wpal_decode_body`] and `*nl_type`) once every octet is
+// in, `CAUSEWAY_NEED_MORE` before. A frame that is not a fragment of this packet, an overlap
+// with other content, a fragment past its total or too little storage is an error that keeps
+// what was assembled.
+//
+// # Safety
+// `r` from [`causeway_wpal_reassembly_init_in`]; `frame` readable for `len`; `keys` NULL or
+// valid; `complete` and `nl_type_code` valid; `err` valid or NULL.
+causeway_result causeway_wpal_reassembly_push(causeway_wpal_reassembly *r,
+                                              const uint8_t *frame,
+                                              size_t len,
+                                              bool with_fcs,
+                                              const causeway_wpan_keys *keys,
+                                              causeway_bytes *complete,
+                                              uint8_t *nl_type_code,
+                                              causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Calls `cb` with the points of the reassembled packet (its PDU's or its aggregate's), sent
+// by the fragments' NL source in their PAN; `CAUSEWAY_NEED_MORE` while incomplete.
+//
+// # Safety
+// `r` from [`causeway_wpal_reassembly_init_in`]; `cb` a valid function; `err` valid or NULL.
+causeway_result causeway_wpal_reassembly_points(const causeway_wpal_reassembly *r,
+                                                causeway_point_callback cb,
+                                                void *user,
+                                                causeway_error *err);
+#endif
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -66,6 +66,28 @@ pub enum causeway_layer {
     CAUSEWAY_LAYER_MBUS_RECORD = 7,
     /// Any other layer.
     CAUSEWAY_LAYER_OTHER = 8,
+    /// Ethernet II.
+    CAUSEWAY_LAYER_ETHERNET = 9,
+    /// IEEE 802.1Q tag.
+    CAUSEWAY_LAYER_VLAN = 10,
+    /// IPv4.
+    CAUSEWAY_LAYER_IPV4 = 11,
+    /// UDP.
+    CAUSEWAY_LAYER_UDP = 12,
+    /// TCP.
+    CAUSEWAY_LAYER_TCP = 13,
+    /// EPA-S.
+    CAUSEWAY_LAYER_EPA = 14,
+    /// IEEE 802.15.4 MAC.
+    CAUSEWAY_LAYER_IEEE802154 = 15,
+    /// CCM* security.
+    CAUSEWAY_LAYER_CCM = 16,
+    /// WPA-L payload.
+    CAUSEWAY_LAYER_WPAL = 17,
+    /// A reassembly buffer.
+    CAUSEWAY_LAYER_REASSEMBLY = 18,
+    /// A stream deframer.
+    CAUSEWAY_LAYER_DEFRAMER = 19,
 }
 
 /// A decode error: code, layer, byte offset, and what was expected versus found (numbers whose
@@ -106,6 +128,17 @@ pub(crate) fn layer(l: Layer) -> causeway_layer {
         Layer::MbusLink => causeway_layer::CAUSEWAY_LAYER_MBUS_LINK,
         Layer::MbusApp => causeway_layer::CAUSEWAY_LAYER_MBUS_APP,
         Layer::MbusRecord => causeway_layer::CAUSEWAY_LAYER_MBUS_RECORD,
+        Layer::Ethernet => causeway_layer::CAUSEWAY_LAYER_ETHERNET,
+        Layer::Vlan => causeway_layer::CAUSEWAY_LAYER_VLAN,
+        Layer::Ipv4 => causeway_layer::CAUSEWAY_LAYER_IPV4,
+        Layer::Udp => causeway_layer::CAUSEWAY_LAYER_UDP,
+        Layer::Tcp => causeway_layer::CAUSEWAY_LAYER_TCP,
+        Layer::Epa => causeway_layer::CAUSEWAY_LAYER_EPA,
+        Layer::Ieee802154 => causeway_layer::CAUSEWAY_LAYER_IEEE802154,
+        Layer::Ccm => causeway_layer::CAUSEWAY_LAYER_CCM,
+        Layer::Wpal => causeway_layer::CAUSEWAY_LAYER_WPAL,
+        Layer::Reassembly => causeway_layer::CAUSEWAY_LAYER_REASSEMBLY,
+        Layer::Deframer => causeway_layer::CAUSEWAY_LAYER_DEFRAMER,
         _ => causeway_layer::CAUSEWAY_LAYER_OTHER,
     }
 }
@@ -192,18 +225,42 @@ impl Write for CBuf<'_> {
     }
 }
 
-fn layer_name(l: causeway_layer) -> &'static str {
+/// The layer's name, NUL-terminated.
+fn layer_name_z(l: causeway_layer) -> &'static [u8] {
     match l {
-        causeway_layer::CAUSEWAY_LAYER_NONE => "causeway",
-        causeway_layer::CAUSEWAY_LAYER_MODBUS_RTU => "modbus-rtu",
-        causeway_layer::CAUSEWAY_LAYER_MODBUS_ASCII => "modbus-ascii",
-        causeway_layer::CAUSEWAY_LAYER_MODBUS_TCP => "modbus-tcp",
-        causeway_layer::CAUSEWAY_LAYER_MODBUS_PDU => "modbus-pdu",
-        causeway_layer::CAUSEWAY_LAYER_MBUS_LINK => "mbus-link",
-        causeway_layer::CAUSEWAY_LAYER_MBUS_APP => "mbus-app",
-        causeway_layer::CAUSEWAY_LAYER_MBUS_RECORD => "mbus-record",
-        causeway_layer::CAUSEWAY_LAYER_OTHER => "other",
+        causeway_layer::CAUSEWAY_LAYER_NONE => b"causeway\0",
+        causeway_layer::CAUSEWAY_LAYER_MODBUS_RTU => b"modbus-rtu\0",
+        causeway_layer::CAUSEWAY_LAYER_MODBUS_ASCII => b"modbus-ascii\0",
+        causeway_layer::CAUSEWAY_LAYER_MODBUS_TCP => b"modbus-tcp\0",
+        causeway_layer::CAUSEWAY_LAYER_MODBUS_PDU => b"modbus-pdu\0",
+        causeway_layer::CAUSEWAY_LAYER_MBUS_LINK => b"mbus-link\0",
+        causeway_layer::CAUSEWAY_LAYER_MBUS_APP => b"mbus-app\0",
+        causeway_layer::CAUSEWAY_LAYER_MBUS_RECORD => b"mbus-record\0",
+        causeway_layer::CAUSEWAY_LAYER_OTHER => b"other\0",
+        causeway_layer::CAUSEWAY_LAYER_ETHERNET => b"ethernet\0",
+        causeway_layer::CAUSEWAY_LAYER_VLAN => b"vlan\0",
+        causeway_layer::CAUSEWAY_LAYER_IPV4 => b"ipv4\0",
+        causeway_layer::CAUSEWAY_LAYER_UDP => b"udp\0",
+        causeway_layer::CAUSEWAY_LAYER_TCP => b"tcp\0",
+        causeway_layer::CAUSEWAY_LAYER_EPA => b"epa-s\0",
+        causeway_layer::CAUSEWAY_LAYER_IEEE802154 => b"ieee802154\0",
+        causeway_layer::CAUSEWAY_LAYER_CCM => b"ccm\0",
+        causeway_layer::CAUSEWAY_LAYER_WPAL => b"wpa-l\0",
+        causeway_layer::CAUSEWAY_LAYER_REASSEMBLY => b"reassembly\0",
+        causeway_layer::CAUSEWAY_LAYER_DEFRAMER => b"deframer\0",
     }
+}
+
+fn layer_name(l: causeway_layer) -> &'static str {
+    let z = layer_name_z(l);
+    core::str::from_utf8(z.get(..z.len().saturating_sub(1)).unwrap_or(&[])).unwrap_or("")
+}
+
+/// The name of a layer (`"modbus-rtu"`, `"ieee802154"`, ... as in the JSON error form),
+/// NUL-terminated, static.
+#[no_mangle]
+pub extern "C" fn causeway_layer_name(layer: causeway_layer) -> *const core::ffi::c_char {
+    layer_name_z(layer).as_ptr().cast()
 }
 
 /// The name of a result code (`"checksum"`, `"truncated"`, ...), NUL-terminated, static.

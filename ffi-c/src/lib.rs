@@ -26,6 +26,8 @@ mod mbus;
 mod modbus;
 mod point;
 mod stream;
+#[cfg(feature = "wiapa")]
+mod wpan;
 
 #[cfg(feature = "epa")]
 pub use epa::*;
@@ -36,6 +38,8 @@ pub use mbus::*;
 pub use modbus::*;
 pub use point::*;
 pub use stream::*;
+#[cfg(feature = "wiapa")]
+pub use wpan::*;
 
 /// A read-only view of bytes owned by someone else (usually the caller's input buffer).
 #[repr(C)]

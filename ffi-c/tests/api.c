@@ -354,11 +354,158 @@ static void epa(void) {
   causeway_bytes all = {0};
   CHECK(causeway_epa_domain_push(dom, blocks[0], blen[0], 35004, &all, &err) == CAUSEWAY_NEED_MORE);
   CHECK(causeway_epa_domain_push(dom, blocks[2], blen[2], 35004, &all, &err) == CAUSEWAY_INVALID);
-  CHECK(err.layer == CAUSEWAY_LAYER_OTHER && err.offset == 3);
+  CHECK(err.layer == CAUSEWAY_LAYER_REASSEMBLY && err.offset == 3);
   CHECK(causeway_epa_domain_push(dom, EPA_READ_RSP, sizeof EPA_READ_RSP, 35004, &all, &err) == CAUSEWAY_INVALID);
   CHECK(causeway_epa_domain_push(dom, blocks[1], blen[1], 35004, &all, &err) == CAUSEWAY_OK);
   CHECK(all.len == 5 && !memcmp(all.ptr, "\x01\x02\x03\x04\x05", 5));
   CHECK(causeway_epa_domain_push(NULL, blocks[1], blen[1], 35004, &all, &err) == CAUSEWAY_NULL_ARGUMENT);
+}
+
+/* docs/profiles/wpa-l.md: PUBLISH from field device 0x0102 (UAO 1) to the gateway 0x0001, attr 2,
+   FLOAT32 12.5, in a 2006 data frame with FCS. */
+static const uint8_t WPAN_PUBLISH[] = {0x61, 0x98, 0x2a, 0x34, 0x12, 0x01, 0x00, 0x02, 0x01, 0x00,
+                                       0x00, 0x01, 0x00, 0x02, 0x01, 0x00, 0x05, 0x01, 0x01, 0x02,
+                                       0x08, 0x04, 0x00, 0x00, 0x48, 0x41, 0x52, 0x3f};
+static const uint8_t WPAN_KEY[16] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+                                     0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
+
+static void wpan(void) {
+  causeway_wpan_frame f;
+  causeway_error err;
+  CHECK(causeway_wpan_decode(NULL, 10, true, &f, &err) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_wpan_decode(WPAN_PUBLISH, sizeof WPAN_PUBLISH, true, NULL, &err) == CAUSEWAY_NULL_ARGUMENT);
+  uint8_t bad[sizeof WPAN_PUBLISH];
+  memcpy(bad, WPAN_PUBLISH, sizeof bad);
+  bad[sizeof bad - 1] ^= 1;
+  CHECK(causeway_wpan_decode(bad, sizeof bad, true, &f, &err) == CAUSEWAY_CHECKSUM);
+  CHECK(err.layer == CAUSEWAY_LAYER_IEEE802154 && err.offset == 26 && err.expected == 0x3f52);
+  CHECK(!strcmp(causeway_layer_name(err.layer), "ieee802154"));
+  CHECK(causeway_wpan_decode(WPAN_PUBLISH, sizeof WPAN_PUBLISH, true, &f, &err) == CAUSEWAY_OK);
+  CHECK(f.frame_type == 1 && f.version == 1 && f.has_seq && f.seq == 42 && f.ack_request && f.pan_id_compression);
+  CHECK(f.has_dst_pan && f.dst_pan == 0x1234 && f.dst_addr_mode == 2 && f.dst_addr == 1);
+  CHECK(!f.has_src_pan && f.src_addr_mode == 2 && f.src_addr == 0x0102 && !f.security);
+  CHECK(f.payload.ptr == WPAN_PUBLISH + 9 && f.payload.len == 17 && f.has_fcs && f.fcs == 0x3f52);
+  /* Without its FCS the same octets are a longer payload. */
+  causeway_wpan_frame nf;
+  CHECK(causeway_wpan_decode(WPAN_PUBLISH, sizeof WPAN_PUBLISH - 2, false, &nf, &err) == CAUSEWAY_OK && !nf.has_fcs);
+
+  /* The clear payload of an unsecured frame is a copy; a short buffer gets nothing. */
+  uint8_t plain[64];
+  size_t plen = 0;
+  CHECK(causeway_wpan_unsecure(WPAN_PUBLISH, sizeof WPAN_PUBLISH, true, NULL, plain, 4, &plen, &err) ==
+        CAUSEWAY_BUFFER_TOO_SMALL);
+  CHECK(plen == 0);
+  CHECK(causeway_wpan_unsecure(WPAN_PUBLISH, sizeof WPAN_PUBLISH, true, NULL, plain, sizeof plain, &plen, &err) ==
+        CAUSEWAY_OK);
+  CHECK(plen == 17 && !memcmp(plain, WPAN_PUBLISH + 9, 17));
+  causeway_wpan_payload p;
+  CHECK(causeway_wpan_payload_decode(NULL, plain, plen, &p, &err) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_wpan_payload_decode(&f, plain, plen, &p, &err) == CAUSEWAY_OK);
+  CHECK(p.content == CAUSEWAY_WPAN_DATA && p.data.len == 17 && p.payload_ies.len == 0);
+  causeway_wpal_packet w;
+  CHECK(causeway_wpal_decode(p.data.ptr, p.data.len, &w, &err) == CAUSEWAY_OK);
+  CHECK(w.dlsl_type == 0 && w.nl_type == 0 && w.nl_dst == 1 && w.nl_src == 0x0102 && !w.fragmented);
+  CHECK(w.body == CAUSEWAY_WPAL_PDU && w.pdu.service == 0 && w.pdu.seq == 5 && w.pdu.src_uao == 1);
+  CHECK(w.pdu.attr == 2 && w.pdu.has_value && w.pdu.value.type_code == 8 && w.pdu.value.value.real == 12.5);
+  CHECK(w.pdu.value.raw.len == 4 && w.pdu.value.raw.ptr == p.data.ptr + 13);
+  one_point one = {0};
+  CHECK(causeway_wpan_points(WPAN_PUBLISH, sizeof WPAN_PUBLISH, true, NULL, keep_one, &one, &err) == CAUSEWAY_OK);
+  CHECK(one.count == 1 && one.value == 12.5 && !strcmp(one.address, "uao:1/attr:2"));
+  /* DLSL bits 6-7 set: "not a LoWPAN frame" no longer holds. */
+  uint8_t lowpan[sizeof WPAN_PUBLISH];
+  memcpy(lowpan, plain, 17);
+  lowpan[0] = 0xC0;
+  CHECK(causeway_wpal_decode(lowpan, 17, &w, &err) == CAUSEWAY_INVALID && err.layer == CAUSEWAY_LAYER_WPAL &&
+        err.offset == 0);
+
+  /* Secure the same payload at ENC-MIC-32 with key index 1 from an extended source. */
+  causeway_wpan_key key = {.has_key_index = true, .key_index = 1};
+  memcpy(key.key, WPAN_KEY, 16);
+  causeway_wpan_keys keys = {.keys = &key, .n_keys = 1};
+  causeway_wpan_frame s = f;
+  s.src_addr_mode = 3;
+  s.src_addr = 0x0011223344556677ULL;
+  s.security = true;
+  s.security_control = 5 | 1 << 3;
+  s.has_frame_counter = true;
+  s.frame_counter = 1;
+  s.key_index = 1;
+  s.payload = (causeway_bytes){.ptr = plain, .len = plen};
+  uint8_t sec[128];
+  size_t n = 0;
+  CHECK(causeway_wpan_emit(&s, NULL, true, sec, sizeof sec, &n, &err) == CAUSEWAY_UNSUPPORTED);
+  CHECK(causeway_wpan_emit(&s, &keys, true, sec, sizeof sec, &n, &err) == CAUSEWAY_OK && n == 15 + 6 + 17 + 4 + 2);
+  causeway_wpan_frame d;
+  CHECK(causeway_wpan_decode(sec, n, true, &d, &err) == CAUSEWAY_OK);
+  CHECK(d.security && (d.security_control & 7) == 5 && d.frame_counter == 1 && d.key_index == 1 && d.mic.len == 4);
+  CHECK(d.payload.len == 17 && memcmp(d.payload.ptr, plain, 17) != 0);
+  uint8_t back[64];
+  size_t blen = 0;
+  CHECK(causeway_wpan_unsecure(sec, n, true, &keys, back, sizeof back, &blen, &err) == CAUSEWAY_OK);
+  CHECK(blen == 17 && !memcmp(back, plain, 17));
+  one_point sp = {0};
+  CHECK(causeway_wpan_points(sec, n, true, &keys, keep_one, &sp, &err) == CAUSEWAY_OK && sp.count == 1 &&
+        sp.value == 12.5);
+  CHECK(causeway_wpan_points(sec, n, true, NULL, keep_one, &sp, &err) == CAUSEWAY_UNSUPPORTED);
+  /* A wrong key is an authentication error that leaves the output alone. */
+  causeway_wpan_key wrong = key;
+  wrong.key[0] ^= 0xFF;
+  causeway_wpan_keys wrong_keys = {.keys = &wrong, .n_keys = 1};
+  blen = 99;
+  CHECK(causeway_wpan_unsecure(sec, n, true, &wrong_keys, back, sizeof back, &blen, &err) == CAUSEWAY_AUTHENTICATION);
+  CHECK(blen == 99 && err.layer == CAUSEWAY_LAYER_CCM && err.offset == n - 2 - 4);
+  char msg[160];
+  CHECK(causeway_error_message(&err, (uint8_t *)msg, sizeof msg, NULL) == CAUSEWAY_OK);
+  CHECK(strstr(msg, "ccm at byte 38") != NULL);
+  /* Key tables are bounded. */
+  causeway_wpan_keys too_many = {.keys = &key, .n_keys = CAUSEWAY_WPAN_MAX_KEYS + 1};
+  CHECK(causeway_wpan_unsecure(sec, n, true, &too_many, back, sizeof back, &blen, &err) == CAUSEWAY_INVALID);
+  causeway_wpan_keys null_keys = {.keys = NULL, .n_keys = 1};
+  CHECK(causeway_wpan_unsecure(sec, n, true, &null_keys, back, sizeof back, &blen, &err) == CAUSEWAY_INVALID);
+
+  /* NL fragments: the PDU in two frames, pushed out of order into caller memory. */
+  const uint8_t *pdu = plain + 6;
+  uint8_t frames[2][64];
+  size_t flen[2];
+  for (int i = 0; i < 2; i++) {
+    causeway_wpal_packet frag = w;
+    frag.fragmented = true;
+    frag.frag_tag = 7;
+    frag.frag_flags = i == 0;
+    frag.frag_offset = i == 0 ? 0 : 6;
+    frag.frag_total_len = 11;
+    frag.body = CAUSEWAY_WPAL_FRAGMENT;
+    frag.data = (causeway_bytes){.ptr = pdu + frag.frag_offset, .len = i == 0 ? 6 : 5};
+    uint8_t payload[32];
+    size_t m = 0;
+    CHECK(causeway_wpal_emit(&frag, payload, sizeof payload, &m, &err) == CAUSEWAY_OK && m == 12 + frag.data.len);
+    causeway_wpan_frame ff = f;
+    ff.payload = (causeway_bytes){.ptr = payload, .len = m};
+    CHECK(causeway_wpan_emit(&ff, NULL, true, frames[i], 64, &flen[i], &err) == CAUSEWAY_OK);
+  }
+  alignas(16) static uint8_t mem[4096];
+  static uint8_t storage[64];
+  causeway_wpal_reassembly *r = NULL;
+  CHECK(causeway_wpal_reassembly_size() <= sizeof mem);
+  CHECK(causeway_wpal_reassembly_init_in(mem, 8, storage, sizeof storage, &r) == CAUSEWAY_BUFFER_TOO_SMALL);
+  CHECK(causeway_wpal_reassembly_init_in(mem, sizeof mem, storage, sizeof storage, &r) == CAUSEWAY_OK);
+  causeway_bytes all = {0};
+  uint8_t nl_type = 9;
+  one_point rp = {0};
+  CHECK(causeway_wpal_reassembly_points(r, keep_one, &rp, &err) == CAUSEWAY_NEED_MORE);
+  CHECK(causeway_wpal_reassembly_push(r, frames[1], flen[1], true, NULL, &all, &nl_type, &err) == CAUSEWAY_NEED_MORE);
+  CHECK(causeway_wpal_reassembly_push(r, WPAN_PUBLISH, sizeof WPAN_PUBLISH, true, NULL, &all, &nl_type, &err) ==
+        CAUSEWAY_INVALID);
+  CHECK(err.layer == CAUSEWAY_LAYER_REASSEMBLY);
+  CHECK(causeway_wpal_reassembly_push(r, frames[0], flen[0], true, NULL, &all, &nl_type, &err) == CAUSEWAY_OK);
+  CHECK(all.len == 11 && !memcmp(all.ptr, pdu, 11) && nl_type == 0);
+  causeway_wpal_packet body;
+  CHECK(causeway_wpal_decode_body(nl_type, all.ptr, all.len, &body, &err) == CAUSEWAY_OK);
+  CHECK(body.body == CAUSEWAY_WPAL_PDU && body.pdu.attr == 2 && body.pdu.value.value.real == 12.5);
+  CHECK(causeway_wpal_decode_body(3, all.ptr, all.len, &body, &err) == CAUSEWAY_INVALID);
+  CHECK(causeway_wpal_reassembly_points(r, keep_one, &rp, &err) == CAUSEWAY_OK && rp.count == 1 && rp.value == 12.5);
+  CHECK(causeway_wpal_reassembly_push(NULL, frames[0], flen[0], true, NULL, &all, &nl_type, &err) ==
+        CAUSEWAY_NULL_ARGUMENT);
 }
 
 int main(void) {
@@ -370,6 +517,7 @@ int main(void) {
   master();
   builders_and_fields();
   epa();
+  wpan();
   printf("%u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;
 }

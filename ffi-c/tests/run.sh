@@ -42,3 +42,5 @@ cargo build -q -p causeway-ffi --profile firmware --no-default-features --featur
   target/firmware/libcauseway.a -Wl,--gc-sections -lm -o target/c/gateway-firmware
 target/c/gateway-firmware samples/uart-mbus.bin samples/uart-modbus-rtu.bin | grep -q "register image"
 size target/c/gateway-firmware
+# The 802.15.4/WPA-L part (CCM* included) builds for firmware too.
+cargo build -q -p causeway-ffi --profile firmware --no-default-features --features wiapa

@@ -186,6 +186,22 @@ static int run_mbus(const char *name, const uint8_t *frame, size_t len, causeway
   return bad ? -1 : CAUSEWAY_OK;
 }
 
+/* The point count and the exact numeric values `p<i>=<value>` the checks name. */
+static int check_points(const char *checks, const point_list *list, const char *name) {
+  int bad = expect_uint(checks, "points", list->count, name);
+  for (size_t i = 0; i < list->count; i++) {
+    char key[32], spec[128];
+    snprintf(key, sizeof key, "p%zu", i);
+    if (!check_field(checks, key, spec, sizeof spec)) continue;
+    double want = strtod(spec, NULL);
+    if (!list->points[i].numeric || fabs(list->points[i].value - want) > fabs(want) * 1e-12) {
+      fprintf(stderr, "%s: point %zu expected %g, got %g\n", name, i, want, list->points[i].value);
+      bad = 1;
+    }
+  }
+  return bad;
+}
+
 static int run_epa(const char *name, const uint8_t *frame, size_t len, causeway_error *err, const char *checks) {
   causeway_epa_frame f;
   causeway_result r = causeway_epa_decode(frame, len, 35004, &f, err);
@@ -212,17 +228,7 @@ static int run_epa(const char *name, const uint8_t *frame, size_t len, causeway_
   bad |= expect_uint(checks, "domain_id", f.domain_id, name);
   bad |= expect_uint(checks, "block_seq", f.block_seq, name);
   if (f.has_value) bad |= expect_uint(checks, "type", f.value.type_code, name);
-  bad |= expect_uint(checks, "points", list.count, name);
-  for (size_t i = 0; i < list.count; i++) {
-    char key[32], spec[128];
-    snprintf(key, sizeof key, "p%zu", i);
-    if (!check_field(checks, key, spec, sizeof spec)) continue;
-    double want = strtod(spec, NULL);
-    if (!list.points[i].numeric || fabs(list.points[i].value - want) > fabs(want) * 1e-12) {
-      fprintf(stderr, "%s: point %zu expected %g, got %g\n", name, i, want, list.points[i].value);
-      bad = 1;
-    }
-  }
+  bad |= check_points(checks, &list, name);
   char flag[8];
   if (check_field(checks, "reencode", flag, sizeof flag)) {
     /* The decoded struct emits the same frame again. */
@@ -235,6 +241,209 @@ static int run_epa(const char *name, const uint8_t *frame, size_t len, causeway_
     }
   }
   return bad ? -1 : CAUSEWAY_OK;
+}
+
+/* The keys and address mappings of a wpan line: keys=<hex>:<index|->,... addresses=<pan>:<short>:<ext>,... */
+typedef struct {
+  causeway_wpan_key keys[CAUSEWAY_WPAN_MAX_KEYS];
+  causeway_wpan_address addresses[CAUSEWAY_WPAN_MAX_ADDRESSES];
+  causeway_wpan_keys table;
+} key_table;
+
+static void read_keys(const char *checks, key_table *t) {
+  memset(t, 0, sizeof *t);
+  t->table.keys = t->keys;
+  t->table.addresses = t->addresses;
+  char buf[1024];
+  if (checks && check_field(checks, "keys", buf, sizeof buf)) {
+    for (char *tok = strtok(buf, ","); tok && t->table.n_keys < CAUSEWAY_WPAN_MAX_KEYS; tok = strtok(NULL, ",")) {
+      causeway_wpan_key *k = &t->keys[t->table.n_keys++];
+      char *index = strchr(tok, ':');
+      if (index) *index++ = 0;
+      size_t n;
+      hex_decode(tok, k->key, sizeof k->key, &n);
+      if (index && strcmp(index, "-")) {
+        k->has_key_index = true;
+        k->key_index = (uint8_t)strtoul(index, NULL, 10);
+      }
+    }
+  }
+  if (checks && check_field(checks, "addresses", buf, sizeof buf)) {
+    for (char *tok = strtok(buf, ","); tok && t->table.n_addresses < CAUSEWAY_WPAN_MAX_ADDRESSES;
+         tok = strtok(NULL, ",")) {
+      causeway_wpan_address *a = &t->addresses[t->table.n_addresses++];
+      unsigned pan, short_addr;
+      unsigned long long ext;
+      if (sscanf(tok, "%u:%u:%llu", &pan, &short_addr, &ext) == 3) {
+        a->pan = (uint16_t)pan;
+        a->short_addr = (uint16_t)short_addr;
+        a->ext = ext;
+      }
+    }
+  }
+}
+
+static int run_wpan(const char *name, const char *proto, const uint8_t *frame, size_t len, causeway_error *err,
+                    const char *checks) {
+  bool with_fcs = !strcmp(proto, "wpan");
+  key_table keys;
+  read_keys(checks, &keys);
+  causeway_wpan_frame f;
+  causeway_result r = causeway_wpan_decode(frame, len, with_fcs, &f, err);
+  if (r != CAUSEWAY_OK) return r;
+  bool decrypted = !f.security || (f.security_control & 7) == 0 || keys.table.n_keys > 0;
+  static uint8_t plain[MAX_FRAME];
+  size_t plen = 0;
+  causeway_wpan_payload p = {0};
+  causeway_wpal_packet w = {0};
+  bool has_wpal = false;
+  point_list list = {.count = 0};
+  if (decrypted) {
+    r = causeway_wpan_unsecure(frame, len, with_fcs, &keys.table, plain, sizeof plain, &plen, err);
+    if (r != CAUSEWAY_OK) return r;
+    r = causeway_wpan_payload_decode(&f, plain, plen, &p, err);
+    if (r != CAUSEWAY_OK) return r;
+    if (f.frame_type == 1 && p.content == CAUSEWAY_WPAN_DATA && p.data.len > 0) {
+      r = causeway_wpal_decode(p.data.ptr, p.data.len, &w, err);
+      if (r != CAUSEWAY_OK) {
+        err->offset += (size_t)(p.data.ptr - plain) + (len - f.payload.len - f.mic.len - (with_fcs ? 2 : 0));
+        return r;
+      }
+      has_wpal = true;
+    }
+    r = causeway_wpan_points(frame, len, with_fcs, &keys.table, keep_point, &list, err);
+    if (r != CAUSEWAY_OK) return r;
+  }
+  if (!checks) return CAUSEWAY_OK;
+  int bad = 0;
+  bad |= expect_uint(checks, "frame_type", f.frame_type, name);
+  bad |= expect_uint(checks, "version", f.version, name);
+  if (f.has_seq) bad |= expect_uint(checks, "seq", f.seq, name);
+  if (f.has_dst_pan) bad |= expect_uint(checks, "dst_pan", f.dst_pan, name);
+  if (f.has_src_pan) bad |= expect_uint(checks, "src_pan", f.src_pan, name);
+  bad |= expect_uint(checks, "dst_mode", f.dst_addr_mode, name);
+  bad |= expect_uint(checks, "dst_addr", f.dst_addr, name);
+  bad |= expect_uint(checks, "src_mode", f.src_addr_mode, name);
+  bad |= expect_uint(checks, "src_addr", f.src_addr, name);
+  bad |= expect_uint(checks, "security", f.security, name);
+  if (f.security) {
+    bad |= expect_uint(checks, "level", f.security_control & 7, name);
+    bad |= expect_uint(checks, "key_id_mode", (f.security_control >> 3) & 3, name);
+    bad |= expect_uint(checks, "frame_counter", f.frame_counter, name);
+    bad |= expect_uint(checks, "key_index", f.key_index, name);
+    bad |= expect_uint(checks, "decrypted", decrypted, name);
+  }
+  if (decrypted) {
+    bad |= expect_uint(checks, "content", p.content, name);
+    if (p.content == CAUSEWAY_WPAN_COMMAND) bad |= expect_uint(checks, "command_id", p.command_id, name);
+    if (p.content == CAUSEWAY_WPAN_BEACON) bad |= expect_uint(checks, "superframe_spec", p.superframe_spec, name);
+  }
+  if (has_wpal && w.dlsl_type == 0) {
+    bad |= expect_uint(checks, "nl_type", w.nl_type, name);
+    bad |= expect_uint(checks, "nl_dst", w.nl_dst, name);
+    bad |= expect_uint(checks, "nl_src", w.nl_src, name);
+    if (w.body == CAUSEWAY_WPAL_PDU) {
+      bad |= expect_uint(checks, "service", w.pdu.service, name);
+      bad |= expect_uint(checks, "attr", w.pdu.attr, name);
+      bad |= expect_uint(checks, "status", w.pdu.status, name);
+      bad |= expect_uint(checks, "event_id", w.pdu.event_id, name);
+      if (w.pdu.has_value) bad |= expect_uint(checks, "type", w.pdu.value.type_code, name);
+    }
+    if (w.body == CAUSEWAY_WPAL_AGGREGATE) {
+      bad |= expect_uint(checks, "aggregate_count", w.aggregate_count, name);
+      /* Every entry reads back; one past the last is the end. */
+      for (size_t i = 0; i <= w.aggregate_count; i++) {
+        uint16_t src;
+        causeway_wpal_pdu pdu;
+        causeway_result e = causeway_wpal_aggregate_entry(w.data.ptr, w.data.len, i, &src, &pdu, err);
+        if (e != (i < w.aggregate_count ? CAUSEWAY_OK : CAUSEWAY_END)) {
+          fprintf(stderr, "%s: aggregate entry %zu: %s\n", name, i, causeway_result_name(e));
+          bad = 1;
+        }
+      }
+    }
+    /* The decoded packet emits its payload again. */
+    static uint8_t again[MAX_FRAME];
+    size_t n = 0;
+    r = causeway_wpal_emit(&w, again, sizeof again, &n, err);
+    if (r != CAUSEWAY_OK || n != p.data.len || memcmp(again, p.data.ptr, n) != 0) {
+      fprintf(stderr, "%s: re-emitted WPA-L payload differs (%s, %zu octets)\n", name, causeway_result_name(r), n);
+      bad = 1;
+    }
+  }
+  if (decrypted) bad |= check_points(checks, &list, name);
+  char flag[8];
+  if (check_field(checks, "reencode", flag, sizeof flag)) {
+    /* The decoded header with the clear payload (rebuilt from its parts) builds the same frame, secured
+       again with the same key. */
+    static uint8_t clear[MAX_FRAME], again[MAX_FRAME];
+    size_t clen = 0, n = 0;
+    r = causeway_wpan_payload_emit(&p, clear, sizeof clear, &clen, err);
+    if (r != CAUSEWAY_OK || clen != plen || memcmp(clear, plain, plen) != 0) {
+      fprintf(stderr, "%s: re-emitted MAC payload differs (%s)\n", name, causeway_result_name(r));
+      bad = 1;
+    }
+    f.payload = (causeway_bytes){.ptr = clear, .len = clen};
+    r = causeway_wpan_emit(&f, &keys.table, with_fcs, again, sizeof again, &n, err);
+    if (r != CAUSEWAY_OK || n != len || memcmp(again, frame, len) != 0) {
+      fprintf(stderr, "%s: re-emitted frame differs (%s, %zu octets)\n", name, causeway_result_name(r), n);
+      bad = 1;
+    }
+  }
+  return bad ? -1 : CAUSEWAY_OK;
+}
+
+/* A reassembly line: fragments (comma-separated frames) pushed in order into caller memory. */
+static int run_reassembly(const char *name, const char *frames, const char *checks) {
+  static _Alignas(16) uint8_t mem[1024];
+  static uint8_t storage[65536];
+  char buf[64];
+  size_t capacity = check_field(checks, "capacity", buf, sizeof buf) ? strtoul(buf, NULL, 10) : sizeof storage;
+  if (capacity > sizeof storage || causeway_wpal_reassembly_size() > sizeof mem) {
+    fprintf(stderr, "%s: %zu octets of object memory needed\n", name, causeway_wpal_reassembly_size());
+    return -1;
+  }
+  causeway_wpal_reassembly *r = NULL;
+  if (causeway_wpal_reassembly_init_in(mem, sizeof mem, storage, capacity, &r) != CAUSEWAY_OK) return -1;
+  static char list[8192];
+  snprintf(list, sizeof list, "%s", frames);
+  causeway_bytes packet = {0};
+  uint8_t nl_type = 0;
+  causeway_result last = CAUSEWAY_NEED_MORE;
+  size_t index = 0;
+  causeway_error err = {0};
+  for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","), index++) {
+    static uint8_t frame[MAX_FRAME];
+    size_t len;
+    if (hex_decode(tok, frame, sizeof frame, &len) != 0) return -1;
+    last = causeway_wpal_reassembly_push(r, frame, len, true, NULL, &packet, &nl_type, &err);
+    if (last != CAUSEWAY_OK && last != CAUSEWAY_NEED_MORE) break;
+  }
+  char want[64], at[16];
+  if (check_field(checks, "error", want, sizeof want)) {
+    check_field(checks, "fragment", at, sizeof at);
+    if (last == CAUSEWAY_OK || last == CAUSEWAY_NEED_MORE || strcmp(causeway_result_name(last), want) ||
+        strtoul(at, NULL, 10) != index) {
+      fprintf(stderr, "%s: expected %s at fragment %s, got %s at %zu\n", name, want, at, causeway_result_name(last),
+              index);
+      return -1;
+    }
+    return CAUSEWAY_OK;
+  }
+  static char hex[4096], got[4096];
+  check_field(checks, "packet", hex, sizeof hex);
+  for (size_t i = 0; i < packet.len && 2 * i + 2 < sizeof got; i++) snprintf(got + 2 * i, 3, "%02x", packet.ptr[i]);
+  got[2 * packet.len < sizeof got ? 2 * packet.len : 0] = 0;
+  if (last != CAUSEWAY_OK || strcmp(got, hex)) {
+    fprintf(stderr, "%s: reassembled %s (%s), expected %s\n", name, got, causeway_result_name(last), hex);
+    return -1;
+  }
+  causeway_wpal_packet body;
+  point_list points = {.count = 0};
+  if (causeway_wpal_decode_body(nl_type, packet.ptr, packet.len, &body, &err) != CAUSEWAY_OK ||
+      causeway_wpal_reassembly_points(r, keep_point, &points, &err) != CAUSEWAY_OK)
+    return -1;
+  return check_points(checks, &points, name) ? -1 : CAUSEWAY_OK;
 }
 
 int main(int argc, char **argv) {
@@ -257,11 +466,19 @@ int main(int argc, char **argv) {
     if (!name || !outcome) continue;
     static uint8_t frame[MAX_FRAME];
     size_t len;
-    if (hex_decode(hex, frame, sizeof frame, &len) != 0) { fprintf(stderr, "%s: bad hex\n", name); failed++; continue; }
+    bool many = !strcmp(proto, "wpa-l-reassembly"); /* several frames, decoded by their runner */
+    if (many) len = 0;
+    else if (hex_decode(hex, frame, sizeof frame, &len) != 0) {
+      fprintf(stderr, "%s: bad hex\n", name);
+      failed++;
+      continue;
+    }
     causeway_error err = {0};
-    int r = !strcmp(proto, "mbus")    ? run_mbus(name, frame, len, &err, fields[5])
-            : !strcmp(proto, "epa-s") ? run_epa(name, frame, len, &err, fields[5])
-                                      : run_modbus(name, proto, role, frame, len, &err, fields[5]);
+    int r = !strcmp(proto, "mbus")                ? run_mbus(name, frame, len, &err, fields[5])
+            : !strcmp(proto, "epa-s")             ? run_epa(name, frame, len, &err, fields[5])
+            : !strncmp(proto, "wpan", 4)          ? run_wpan(name, proto, frame, len, &err, fields[5])
+            : !strcmp(proto, "wpa-l-reassembly") ? run_reassembly(name, hex, fields[5])
+                                                  : run_modbus(name, proto, role, frame, len, &err, fields[5]);
     int ok;
     if (!strcmp(outcome, "ok")) {
       ok = r == CAUSEWAY_OK;

@@ -12,6 +12,15 @@ One case per line, tab-separated: name, protocol, role, hex, then either
   EPA-S:  service, flags, body_len, msg_id, src_app, dst_app, dst_obj, vlan_vid, udp_dst_port,
           attr, status, quality, ts_ns, event_id, domain_id, block_seq, type, points=<count>,
           per numeric point `p<i>=<value>||0`, and reencode=1 when the frame must re-emit to itself.
+  802.15.4 (wpan, wpan-no-fcs): keys=<hex>:<index|->,... and addresses=<pan>:<short>:<ext>,...
+          (also on error lines), frame_type, version, seq, dst_pan, src_pan, dst_mode, dst_addr,
+          src_mode, src_addr, security, level, key_id_mode, frame_counter, key_index, decrypted,
+          content (0 beacon, 1 command, 2 data), command_id, superframe_spec, and of a WPA-L
+          payload nl_type, nl_dst, nl_src, service, attr, status, event_id, type, aggregate_count;
+          points and p<i> as for EPA-S; reencode=1.
+  WPA-L reassembly (protocol wpa-l-reassembly, from conformance-vectors/wpa-l-reassembly/): the
+          hex field holds the fragments' frames separated by commas; the outcome is always `ok`
+          with capacity=<n>, then packet=<hex>, points, p<i>, or error=<kind> and fragment=<i>.
 """
 import json
 import sys
@@ -77,27 +86,111 @@ def epa_checks(case):
     return out
 
 
+def addr_number(a):
+    if a is None:
+        return 0
+    return int(a, 16) if a.startswith("0x") else int(a.replace(":", ""), 16)
+
+
+def key_checks(case):
+    out = []
+    if case.get("keys"):
+        out.append("keys=" + ",".join(f"{k['key']}:{k.get('key_index', '-') if k.get('key_index') is not None else '-'}"
+                                      for k in case["keys"]))
+    if case.get("addresses"):
+        out.append("addresses=" + ",".join(f"{a['pan']}:{a['short']}:{addr_number(a['ext'])}"
+                                           for a in case["addresses"]))
+    return out
+
+
+def points_checks(points):
+    out = [f"points={len(points)}"]
+    for i, p in enumerate(points):
+        v = p.get("value")
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(f"p{i}={float(v)!r}||0")
+    return out
+
+
+def wpan_checks(case):
+    e = case["expect"]
+    f, points = e.get("frame", {}), e.get("points")
+    out = key_checks(case)
+    for k in ("frame_type", "version", "seq", "dst_pan", "src_pan"):
+        if f.get(k) is not None:
+            out.append(f"{k}={f[k]}")
+    out += [f"dst_mode={f['dst_addr_mode']}", f"dst_addr={addr_number(f['dst_addr'])}",
+            f"src_mode={f['src_addr_mode']}", f"src_addr={addr_number(f['src_addr'])}",
+            f"security={int(f['security'])}"]
+    a = f.get("aux_security")
+    if a:
+        out += [f"level={a['level']}", f"key_id_mode={a['key_id_mode']}", f"frame_counter={a['frame_counter']}"]
+        if a["key_index"] is not None:
+            out.append(f"key_index={a['key_index']}")
+        out.append(f"decrypted={int(f.get('decrypted', True))}")
+    if "beacon" in f:
+        out.append("content=0")
+        out.append(f"superframe_spec={f['beacon']['superframe_spec']}")
+    elif "command" in f:
+        out += ["content=1", f"command_id={f['command']['id']}"]
+    elif "wpal" in f or "payload" in f:
+        out.append("content=2")
+    w = f.get("wpal")
+    if w and "nl" in w:
+        out += [f"nl_type={w['nl']['type']}", f"nl_dst={w['nl']['dst']}", f"nl_src={w['nl']['src']}"]
+        if "asl" in w:
+            out.append(f"service={w['asl']['service']}")
+            body = w["body"]
+            out += [f"{k}={body[k]}" for k in ("attr", "status", "event_id", "type") if k in body]
+        if "aggregate" in w:
+            out.append(f"aggregate_count={w['count']}")
+    if points is not None:
+        out += points_checks(points)
+    if case.get("reencode", True) and f.get("decrypted", True):
+        out.append("reencode=1")
+    return out
+
+
+def reassembly_lines():
+    lines = []
+    path = ROOT / "conformance-vectors" / "wpa-l-reassembly" / "cases.json"
+    for c in json.loads(path.read_text()):
+        frames = ",".join("".join(f.split()) for f in c["fragments"])
+        checks = [f"capacity={c.get('capacity', 65536)}"]
+        e = c["expect"]
+        if "error" in e:
+            checks += [f"error={e['error']['kind']}", f"fragment={e['error']['fragment']}"]
+        else:
+            checks += [f"packet={e['packet']}"] + points_checks(e["points"])
+        lines.append("\t".join([c["name"], "wpa-l-reassembly", "-", frames, "ok"] + checks))
+    return lines
+
+
 def main():
     lines = []
     for f in sorted((ROOT / "conformance-vectors").glob("*.json")):
         for c in json.loads(f.read_text()):
             proto = c["protocol"]
-            if not (proto.startswith("modbus") or proto in ("mbus", "epa-s")):
+            if not (proto.startswith("modbus") or proto in ("mbus", "epa-s", "wpan", "wpan-no-fcs")):
                 continue
             hexs = "".join(c["hex"].split())
             head = [c["name"], proto, c.get("role", "-"), hexs]
             e = c["expect"]
             if "error" in e:
                 err = e["error"]
-                lines.append("\t".join(head + ["error", err["kind"], str(err.get("offset", "-"))]))
+                lines.append("\t".join(head + ["error", err["kind"], str(err.get("offset", "-"))]
+                                        + (key_checks(c) if proto.startswith("wpan") else [])))
             else:
                 if proto.startswith("modbus"):
                     checks = modbus_checks(e.get("frame", {}))
                 elif proto == "mbus":
                     checks = mbus_checks(e)
+                elif proto.startswith("wpan"):
+                    checks = wpan_checks(c)
                 else:
                     checks = epa_checks(c)
                 lines.append("\t".join(head + ["ok"] + checks))
+    lines += reassembly_lines()
     Path(sys.argv[1]).write_text("\n".join(lines) + "\n")
     print(f"{sys.argv[1]}: {len(lines)} cases")
 
