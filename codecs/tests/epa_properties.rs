@@ -178,7 +178,9 @@ proptest! {
         let mut w = causeway_codecs::cursor::Writer::new(&mut out, causeway_codecs::Layer::Epa);
         body.emit(&mut w).unwrap();
         prop_assert_eq!(w.written(), &bytes[..]);
-        prop_assert_eq!(Body::parse(Service(service), w.written(), 28).unwrap(), body);
+        // Compared through Debug: a NaN value is not equal to itself.
+        let again = Body::parse(Service(service), w.written(), 28).unwrap();
+        prop_assert_eq!(format!("{again:?}"), format!("{body:?}"));
         // One octet short is an error, never a panic.
         if let Some(short) = bytes.len().checked_sub(1) {
             let _ = Body::parse(Service(service), &bytes[..short], 28);
@@ -211,7 +213,7 @@ proptest! {
         prop_assert!(n >= 60);
         let back = Frame::parse(&out[..n], DEFAULT_UDP_PORT).unwrap();
         prop_assert_eq!(back.header.body_len as usize, bytes.len());
-        prop_assert_eq!(back.body, frame.body);
+        prop_assert_eq!(format!("{:?}", back.body), format!("{:?}", frame.body));
         prop_assert_eq!((back.header.service, back.header.flags, back.header.msg_id), (frame.header.service, flags, msg_id));
         prop_assert_eq!(back.eth.vlan, vlan);
         match (back.carrier, frame.carrier) {

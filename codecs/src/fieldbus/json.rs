@@ -2,7 +2,7 @@
 //! `type_name`, `len` and `value` — numbers, text, hex for octet and bit strings,
 //! `{ms, minute, hour, day, month, year}` for a DATE, `{ms, days}` for TIME_OF_DAY and
 //! TIME_DIFFERENCE, nanoseconds for TIME_VALUE; a BOOLEAN octet other than 0 or 1 is kept as
-//! `raw`.
+//! `raw`, and a NaN's payload as `bits` (the float's bits as an integer).
 
 use alloc::string::String;
 
@@ -53,8 +53,18 @@ pub fn typed_json(v: &TypedValue<'_>) -> Map<String, Json> {
         TypedValue::UInt16(x) => json!(x),
         TypedValue::UInt32(x) => json!(x),
         TypedValue::UInt64(x) => json!(x),
-        TypedValue::Float32(x) => float(f64::from(x)),
-        TypedValue::Float64(x) => float(x),
+        TypedValue::Float32(x) => {
+            if x.is_nan() {
+                m.insert("bits".into(), json!(x.to_bits()));
+            }
+            float(f64::from(x))
+        }
+        TypedValue::Float64(x) => {
+            if x.is_nan() {
+                m.insert("bits".into(), json!(x.to_bits()));
+            }
+            float(x)
+        }
         TypedValue::VisibleString(b) => json!(latin1(b)),
         TypedValue::OctetString(b)
         | TypedValue::BitString(b)
@@ -131,8 +141,14 @@ pub fn typed_from_json<'s>(f: &Fields<'_>, scratch: &'s mut [u8]) -> Result<Type
             TypedValue::UInt32(u32::try_from(int("a UINT32")?).map_err(|_| fit("a UINT32"))?)
         }
         TypeCode::UINT64 => TypedValue::UInt64(int("a UINT64")?),
-        TypeCode::FLOAT32 => TypedValue::Float32(float()? as f32),
-        TypeCode::FLOAT64 => TypedValue::Float64(float()?),
+        TypeCode::FLOAT32 => TypedValue::Float32(match f.get("bits") {
+            Some(_) => f32::from_bits(f.uint("bits", "the float's 32 bits")?),
+            None => float()? as f32,
+        }),
+        TypeCode::FLOAT64 => TypedValue::Float64(match f.get("bits") {
+            Some(_) => f64::from_bits(f.uint("bits", "the float's 64 bits")?),
+            None => float()?,
+        }),
         TypeCode::VISIBLE_STRING => TypedValue::VisibleString(latin1_into(f, "value", scratch)?),
         TypeCode::DATE => {
             let d = sub()?;

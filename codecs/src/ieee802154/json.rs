@@ -262,11 +262,12 @@ fn command_json(c: &Command<'_>) -> Json {
     Json::Object(m)
 }
 
-/// Adds the keys of a clear MAC payload; a data frame's payload is read as WPA-L, whose points
-/// go to `sink`.
+/// Adds the keys of a clear MAC payload. With `wpal`, a data frame's payload is read as WPA-L,
+/// whose points go to `sink`; without, it stays octets.
 pub fn payload_json<'a>(
     header: &Header<'_>,
     payload: &MacPayload<'a>,
+    wpal: bool,
     m: &mut Map<String, Json>,
     sink: impl FnMut(Point<'a>),
 ) -> Result<()> {
@@ -281,7 +282,7 @@ pub fn payload_json<'a>(
         Content::Command(c) => {
             m.insert("command".into(), command_json(c));
         }
-        Content::Payload(p) if header.frame_type == FrameType::DATA && !p.is_empty() => {
+        Content::Payload(p) if wpal && header.frame_type == FrameType::DATA && !p.is_empty() => {
             let packet = Packet::parse(p, base)?;
             m.insert("wpal".into(), crate::wiapa::json::packet_json(&packet));
             packet_points(header.pan().unwrap_or(0xFFFF), &packet, sink);
@@ -293,57 +294,52 @@ pub fn payload_json<'a>(
     Ok(())
 }
 
-/// Decodes a whole frame into its JSON form and points, unsecuring it with `options.keys`.
-pub fn decode_frame<'a>(fcs: Fcs, options: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
-    let frame = Frame::parse(bytes, fcs)?;
+/// The JSON form of a parsed frame (the `frame` of a decode result) given its clear payload;
+/// `None` leaves a secured frame's payload as sent (`decrypted: false`). With `wpal`, a data
+/// frame's payload is read as WPA-L and its points go to `sink`.
+pub fn frame_json<'a>(
+    frame: &Frame<'_>,
+    clear: Option<&MacPayload<'a>>,
+    wpal: bool,
+    sink: impl FnMut(Point<'a>),
+) -> Result<Json> {
     let mut m = Map::new();
     header_json(&frame.header, &mut m);
-    let mut points = Vec::new();
     if frame.is_secured() {
         m.insert("mic".into(), json!(hex(frame.mic)));
-        if options.keys.is_empty() {
-            m.insert("decrypted".into(), json!(false));
+        m.insert("decrypted".into(), json!(clear.is_some()));
+    }
+    match clear {
+        Some(p) => payload_json(&frame.header, p, wpal, &mut m, sink)?,
+        None => {
             m.insert("payload".into(), json!(hex(frame.payload)));
-        } else {
-            unsecured_json(&frame, options, &mut m, &mut points)?;
         }
-    } else {
-        payload_json(&frame.header, &frame.body()?, &mut m, |p| points.push(p))?;
     }
     if let Some(f) = frame.fcs {
         m.insert("fcs".into(), json!(f));
         m.insert("fcs_ok".into(), json!(true));
     }
-    Ok(Decoded {
-        protocol: match fcs {
-            Fcs::Present => "wpan",
-            Fcs::Absent => "wpan-no-fcs",
-        },
-        frame: Json::Object(m),
-        points,
-    })
+    Ok(Json::Object(m))
 }
 
+/// The clear payload of a secured frame, unsecured with `keys` into `plain`.
 #[cfg(feature = "crypto")]
-fn unsecured_json<'a>(
+pub fn unsecure<'p>(
     frame: &Frame<'_>,
-    options: &Options<'_>,
-    m: &mut Map<String, Json>,
-    points: &mut Vec<Point<'a>>,
-) -> Result<()> {
-    let mut plain = alloc::vec![0u8; frame.payload.len()];
-    let payload = frame.unsecure(&options.keys, &mut plain)?;
-    m.insert("decrypted".into(), json!(true));
-    payload_json(&frame.header, &payload, m, |p| points.push(p.into_owned()))
+    keys: &crate::ieee802154::KeyStore<'_>,
+    plain: &'p mut Vec<u8>,
+) -> Result<MacPayload<'p>> {
+    plain.resize(frame.payload.len(), 0);
+    frame.unsecure(keys, plain)
 }
 
+/// Unsecuring needs the `crypto` feature.
 #[cfg(not(feature = "crypto"))]
-fn unsecured_json(
+pub fn unsecure<'p>(
     frame: &Frame<'_>,
-    _: &Options<'_>,
-    _: &mut Map<String, Json>,
-    _: &mut Vec<Point<'_>>,
-) -> Result<()> {
+    _: &crate::ieee802154::KeyStore<'_>,
+    _: &'p mut Vec<u8>,
+) -> Result<MacPayload<'p>> {
     use crate::error::{Error, ErrorKind};
     Err(Error::new(
         Layer::Ccm,
@@ -353,6 +349,30 @@ fn unsecured_json(
             found: u64::from(frame.level().0),
         },
     ))
+}
+
+/// Decodes a whole frame into its JSON form and points, unsecuring it with `options.keys`
+/// (a secured frame stays as sent when there are none).
+pub fn decode_frame<'a>(fcs: Fcs, options: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+    let frame = Frame::parse(bytes, fcs)?;
+    let mut points = Vec::new();
+    let json = match (frame.is_secured(), options.keys.is_empty()) {
+        (false, _) => frame_json(&frame, Some(&frame.body()?), true, |p| points.push(p))?,
+        (true, true) => frame_json(&frame, None, true, |_| {})?,
+        (true, false) => {
+            let mut plain = Vec::new();
+            let clear = unsecure(&frame, &options.keys, &mut plain)?;
+            frame_json(&frame, Some(&clear), true, |p| points.push(p.into_owned()))?
+        }
+    };
+    Ok(Decoded {
+        protocol: match fcs {
+            Fcs::Present => "wpan",
+            Fcs::Absent => "wpan-no-fcs",
+        },
+        frame: json,
+        points,
+    })
 }
 
 // --- from the JSON form back to bytes -----------------------------------------------------------

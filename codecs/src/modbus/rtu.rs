@@ -433,8 +433,14 @@ mod tests {
             let mut s = Stream::new([0u8; 600], Deframer::new(Mode::Requests));
             let mut found = 0;
             let mut seen = std::vec::Vec::new();
-            for c in wire.chunks(chunk) {
+            // The end of the wire is where the line falls silent: without that, a candidate
+            // with an unknown function code may rightly wait for more bytes.
+            let chunks: std::vec::Vec<&[u8]> = wire.chunks(chunk).collect();
+            for (i, c) in chunks.iter().enumerate() {
                 s.push(c).unwrap();
+                if i + 1 == chunks.len() {
+                    s.deframer_mut().line_idle();
+                }
                 while let Some(ev) = s.next_event() {
                     match ev {
                         Event::Frame(f) => {
