@@ -6,10 +6,10 @@
 (17, 'read_holding_registers', 107, 3)
 
 Protocol names are those of ``protocols()``; the frame classes and protocol-specific helpers
-live in :mod:`causeway.modbus`, :mod:`causeway.mbus` and :mod:`causeway.epa`.
+live in :mod:`causeway.modbus`, :mod:`causeway.mbus`, :mod:`causeway.epa` and :mod:`causeway.wpan`.
 """
 
-from . import epa, mbus, modbus
+from . import epa, mbus, modbus, wpan
 from ._causeway import (
     Point,
     Skipped,
@@ -43,4 +43,5 @@ __all__ = [
     "mbus",
     "modbus",
     "protocols",
+    "wpan",
 ]

@@ -12,6 +12,7 @@ from ._errors import DecodeError
 
 _Role = Literal["request", "response"]
 _ModbusProtocol = Literal["modbus-tcp", "modbus-rtu", "modbus-ascii", "modbus-rtu-over-tcp"]
+_WpanProtocol = Literal["wpan", "wpan-no-fcs"]
 _Value = (
     None
     | bool
@@ -55,6 +56,11 @@ __all__ = [
     "EpaFrame",
     "DomainTransfer",
     "Macrocycle",
+    "WpanFrame",
+    "KeyStore",
+    "Reassembly",
+    "decode_mac",
+    "_wpan_frame",
 ]
 
 __version__: Final[str]
@@ -62,41 +68,83 @@ __version__: Final[str]
 def protocols() -> list[str]: ...
 @overload
 def decode(
-    protocol: _ModbusProtocol, data: Buffer, role: _Role, port: None = None
+    protocol: _ModbusProtocol, data: Buffer, role: _Role, port: None = None, keys: None = None
 ) -> ModbusFrame: ...
 @overload
 def decode(
-    protocol: Literal["mbus"], data: Buffer, role: None = None, port: None = None
+    protocol: Literal["mbus"], data: Buffer, role: None = None, port: None = None, keys: None = None
 ) -> MbusFrame: ...
 @overload
 def decode(
-    protocol: Literal["epa-s"], data: Buffer, role: None = None, port: int | None = None
+    protocol: Literal["epa-s"],
+    data: Buffer,
+    role: None = None,
+    port: int | None = None,
+    keys: None = None,
 ) -> EpaFrame: ...
 @overload
 def decode(
-    protocol: str, data: Buffer, role: _Role | None = None, port: int | None = None
-) -> ModbusFrame | MbusFrame | EpaFrame: ...
+    protocol: _WpanProtocol,
+    data: Buffer,
+    role: None = None,
+    port: None = None,
+    keys: KeyStore | None = None,
+) -> WpanFrame: ...
+@overload
+def decode(
+    protocol: str,
+    data: Buffer,
+    role: _Role | None = None,
+    port: int | None = None,
+    keys: KeyStore | None = None,
+) -> ModbusFrame | MbusFrame | EpaFrame | WpanFrame: ...
 @overload
 def decode_many(
-    protocol: _ModbusProtocol, frames: Iterable[Buffer], role: _Role, port: None = None
+    protocol: _ModbusProtocol,
+    frames: Iterable[Buffer],
+    role: _Role,
+    port: None = None,
+    keys: None = None,
 ) -> list[ModbusFrame]: ...
 @overload
 def decode_many(
-    protocol: Literal["mbus"], frames: Iterable[Buffer], role: None = None, port: None = None
+    protocol: Literal["mbus"],
+    frames: Iterable[Buffer],
+    role: None = None,
+    port: None = None,
+    keys: None = None,
 ) -> list[MbusFrame]: ...
 @overload
 def decode_many(
-    protocol: Literal["epa-s"], frames: Iterable[Buffer], role: None = None, port: int | None = None
+    protocol: Literal["epa-s"],
+    frames: Iterable[Buffer],
+    role: None = None,
+    port: int | None = None,
+    keys: None = None,
 ) -> list[EpaFrame]: ...
 @overload
 def decode_many(
-    protocol: str, frames: Iterable[Buffer], role: _Role | None = None, port: int | None = None
-) -> list[ModbusFrame] | list[MbusFrame] | list[EpaFrame]: ...
+    protocol: _WpanProtocol,
+    frames: Iterable[Buffer],
+    role: None = None,
+    port: None = None,
+    keys: KeyStore | None = None,
+) -> list[WpanFrame]: ...
+@overload
+def decode_many(
+    protocol: str,
+    frames: Iterable[Buffer],
+    role: _Role | None = None,
+    port: int | None = None,
+    keys: KeyStore | None = None,
+) -> list[ModbusFrame] | list[MbusFrame] | list[EpaFrame] | list[WpanFrame]: ...
 def decode_stream(
     protocol: str, data: Buffer, role: _Role | None = None
 ) -> list[ModbusFrame | MbusFrame | Skipped]: ...
-def encode(protocol: str, frame: dict[str, Any]) -> bytes: ...
-def encode_into(protocol: str, frame: dict[str, Any], buffer: Buffer, offset: int = 0) -> int: ...
+def encode(protocol: str, frame: dict[str, Any], keys: KeyStore | None = None) -> bytes: ...
+def encode_into(
+    protocol: str, frame: dict[str, Any], buffer: Buffer, offset: int = 0, keys: KeyStore | None = None
+) -> int: ...
 @final
 class Point:
     @property
@@ -407,3 +455,75 @@ class Macrocycle:
     def check(
         self, frames: Iterable[tuple[int, EpaFrame | Buffer]], port: int = 35004
     ) -> list[dict[str, Any]]: ...
+
+@final
+class KeyStore:
+    def __new__(cls) -> Self: ...
+    def add(
+        self,
+        key: bytes,
+        key_index: int | None = None,
+        pan: int | None = None,
+        src: int | str | None = None,
+    ) -> None: ...
+    def map_address(self, pan: int, short: int, ext: int | str) -> None: ...
+    def __len__(self) -> int: ...
+
+@final
+class WpanFrame:
+    @property
+    def protocol(self) -> _WpanProtocol: ...
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def frame_type(self) -> int: ...
+    @property
+    def frame_type_name(self) -> Literal["beacon", "data", "ack", "command"] | None: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def seq(self) -> int | None: ...
+    @property
+    def dst_pan(self) -> int | None: ...
+    @property
+    def dst_addr(self) -> str | None: ...
+    @property
+    def src_pan(self) -> int | None: ...
+    @property
+    def src_addr(self) -> str | None: ...
+    @property
+    def pan(self) -> int | None: ...
+    @property
+    def secured(self) -> bool: ...
+    @property
+    def decrypted(self) -> bool: ...
+    @property
+    def mic(self) -> bytes: ...
+    @property
+    def payload(self) -> bytes: ...
+    @property
+    def fcs(self) -> int | None: ...
+    @property
+    def wpal(self) -> dict[str, Any] | None: ...
+    @property
+    def fields(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def points(self) -> PointIterator: ...
+    def __bytes__(self) -> bytes: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+
+def decode_mac(data: Buffer, fcs: bool = True, keys: KeyStore | None = None) -> WpanFrame: ...
+def _wpan_frame(data: bytes, with_fcs: bool, clear: bytes | None, wpal: bool) -> WpanFrame: ...
+@final
+class Reassembly:
+    def __new__(cls, capacity: int = 65536) -> Self: ...
+    def push(
+        self, frame: WpanFrame | Buffer, fcs: bool = True, keys: KeyStore | None = None
+    ) -> bytes | None: ...
+    def fields(self) -> dict[str, Any] | None: ...
+    def points(self) -> PointIterator: ...
+    @property
+    def complete(self) -> bool: ...

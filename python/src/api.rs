@@ -14,15 +14,18 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
+use causeway_codecs::ieee802154::Fcs;
+
 use crate::convert::{acyclic, py_to_json};
 use crate::epa::EpaFrame;
 use crate::errors::{decode_error, decode_error_value, encode_error};
 use crate::input::Input;
 use crate::mbus::MbusFrame;
 use crate::modbus::ModbusFrame;
+use crate::wpan::{KeyStore, WpanFrame};
 
-/// Largest frame any codec builds (Modbus ASCII: 513 characters).
-const MAX_FRAME: usize = 1024;
+/// Largest frame any codec builds (an 802.15.4-2015 PSDU: 2047 octets).
+const MAX_FRAME: usize = 2048;
 
 /// What a protocol name selects.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +34,8 @@ enum Kind {
     Mbus,
     /// EPA-S, over UDP on this port.
     Epa(u16),
+    /// IEEE 802.15.4 with WPA-L, with or without FCS.
+    Wpan(Fcs),
 }
 
 fn known() -> String {
@@ -46,6 +51,8 @@ fn kind_of(protocol: &str) -> PyResult<Kind> {
         (Some(f), _) => Ok(Kind::Modbus(f)),
         (None, "mbus") => Ok(Kind::Mbus),
         (None, "epa-s") => Ok(Kind::Epa(DEFAULT_UDP_PORT)),
+        (None, "wpan") => Ok(Kind::Wpan(Fcs::Present)),
+        (None, "wpan-no-fcs") => Ok(Kind::Wpan(Fcs::Absent)),
         _ => Err(PyValueError::new_err(format!(
             "unknown protocol {protocol:?}; this build has: {}",
             known()
@@ -61,25 +68,32 @@ fn role_of(role: Option<&str>) -> PyResult<Option<Role>> {
     .transpose()
 }
 
-/// The decoder and role for single frames of `protocol`: Modbus frames need their role, M-Bus
-/// and EPA-S frames say their direction themselves; `port` is EPA-S's UDP port.
+/// The decoder and role for single frames of `protocol`: Modbus frames need their role, M-Bus,
+/// EPA-S and 802.15.4 frames say their direction themselves; `port` is EPA-S's UDP port, `keys`
+/// are for secured 802.15.4 frames.
 fn single_frames(
     protocol: &str,
     role: Option<&str>,
     port: Option<u16>,
+    keys: bool,
 ) -> PyResult<(Kind, Option<Role>)> {
     let kind = match (kind_of(protocol)?, port) {
         (Kind::Epa(_), Some(port)) => Kind::Epa(port),
         (_, Some(_)) => return Err(PyValueError::new_err("port is for EPA-S over UDP")),
         (kind, None) => kind,
     };
+    if keys && !matches!(kind, Kind::Wpan(_)) {
+        return Err(PyValueError::new_err(
+            "keys are for secured 802.15.4 frames (wpan)",
+        ));
+    }
     match (kind, role_of(role)?) {
         (Kind::Modbus(_), None) => Err(PyValueError::new_err(format!(
             "{protocol} needs role='request' or role='response'"
         ))),
-        (Kind::Mbus | Kind::Epa(_), Some(_)) => Err(PyValueError::new_err(format!(
-            "{protocol} frames say their direction themselves: no role"
-        ))),
+        (Kind::Mbus | Kind::Epa(_) | Kind::Wpan(_), Some(_)) => Err(PyValueError::new_err(
+            format!("{protocol} frames say their direction themselves: no role"),
+        )),
         (kind, role) => Ok((kind, role)),
     }
 }
@@ -89,6 +103,7 @@ fn decode_range<'py>(
     py: Python<'py>,
     kind: Kind,
     role: Option<Role>,
+    keys: Option<&KeyStore>,
     input: &Input<'py>,
     range: Range<usize>,
 ) -> PyResult<Result<Bound<'py, PyAny>, Error>> {
@@ -108,47 +123,55 @@ fn decode_range<'py>(
             Ok(frame) => acyclic(py, frame)?.into_any(),
             Err(e) => return Ok(Err(e)),
         },
+        Kind::Wpan(fcs) => match WpanFrame::decode(input, range, fcs, keys, true) {
+            Ok(frame) => acyclic(py, frame)?.into_any(),
+            Err(e) => return Ok(Err(e)),
+        },
     }))
 }
 
 /// Decodes one frame: `protocol` is a name from `protocols()`; Modbus needs the `role`;
-/// `port` is the UDP port of EPA-S (35004 by default).
+/// `port` is the UDP port of EPA-S (35004 by default); `keys` (a `wpan.KeyStore`) unsecure
+/// 802.15.4 frames.
 #[pyfunction]
-#[pyo3(signature = (protocol, data, role = None, port = None))]
+#[pyo3(signature = (protocol, data, role = None, port = None, keys = None))]
 fn decode<'py>(
     py: Python<'py>,
     protocol: &str,
     data: &Bound<'py, PyAny>,
     role: Option<&str>,
     port: Option<u16>,
+    keys: Option<PyRef<'py, KeyStore>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (kind, role) = single_frames(protocol, role, port)?;
+    let (kind, role) = single_frames(protocol, role, port, keys.is_some())?;
     let input = Input::new(data)?;
     let len = input.as_slice().len();
-    decode_range(py, kind, role, &input, 0..len)?.map_err(|e| decode_error(py, &e))
+    decode_range(py, kind, role, keys.as_deref(), &input, 0..len)?.map_err(|e| decode_error(py, &e))
 }
 
 /// Decodes many frames, each a bytes-like object, into a list (the first failure raises,
 /// with a note saying which frame).
 #[pyfunction]
-#[pyo3(signature = (protocol, frames, role = None, port = None))]
+#[pyo3(signature = (protocol, frames, role = None, port = None, keys = None))]
 fn decode_many<'py>(
     py: Python<'py>,
     protocol: &str,
     frames: &Bound<'py, PyAny>,
     role: Option<&str>,
     port: Option<u16>,
+    keys: Option<PyRef<'py, KeyStore>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let (kind, role) = single_frames(protocol, role, port)?;
+    let (kind, role) = single_frames(protocol, role, port, keys.is_some())?;
     let out = PyList::empty(py);
     for (i, item) in frames.try_iter()?.enumerate() {
         let input = Input::new(&item?)?;
         let len = input.as_slice().len();
-        let frame = decode_range(py, kind, role, &input, 0..len)?.map_err(|e| {
-            let err = decode_error(py, &e);
-            let _ = err.add_note(py, format!("in frame {i} of the batch"));
-            err
-        })?;
+        let frame =
+            decode_range(py, kind, role, keys.as_deref(), &input, 0..len)?.map_err(|e| {
+                let err = decode_error(py, &e);
+                let _ = err.add_note(py, format!("in frame {i} of the batch"));
+                err
+            })?;
         out.append(frame)?;
     }
     Ok(out)
@@ -195,7 +218,7 @@ fn stream_item<'py>(
     input: &Input<'py>,
     range: Range<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    match decode_range(py, kind, role, input, range.clone())? {
+    match decode_range(py, kind, role, None, input, range.clone())? {
         Ok(frame) => Ok(frame),
         Err(e) => skipped(py, input.as_slice().get(range).unwrap_or(&[]), Some(&e)),
     }
@@ -229,6 +252,11 @@ fn deframer_for(protocol: &str, kind: Kind, role: Option<Role>) -> PyResult<AnyD
         (Kind::Epa(_), _) => {
             return Err(PyValueError::new_err(
                 "EPA-S travels in whole Ethernet frames: decode them one by one",
+            ))
+        }
+        (Kind::Wpan(_), _) => {
+            return Err(PyValueError::new_err(
+                "802.15.4 frames come one by one from the radio: decode them one by one",
             ))
         }
         _ => {}
@@ -361,13 +389,24 @@ impl Stream {
     }
 }
 
+/// The options of an encode call: the keys that secure an 802.15.4 frame.
+fn encode_options(keys: Option<&KeyStore>) -> Options<'_> {
+    Options {
+        keys: keys.map(KeyStore::store).unwrap_or_default(),
+        ..Options::default()
+    }
+}
+
 /// Builds a frame from its description (the `frame` dict of `to_dict()`, or one written by
-/// hand): checksums, lengths and byte counts are computed.
+/// hand): checksums, lengths and byte counts are computed; an 802.15.4 frame marked
+/// `decrypted` is secured with `keys`.
 #[pyfunction]
+#[pyo3(signature = (protocol, frame, keys = None))]
 fn encode<'py>(
     py: Python<'py>,
     protocol: &str,
     frame: &Bound<'py, PyAny>,
+    keys: Option<PyRef<'py, KeyStore>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let codec = find(protocol).ok_or_else(|| {
         PyValueError::new_err(format!(
@@ -377,21 +416,22 @@ fn encode<'py>(
     })?;
     let json = py_to_json(frame)?;
     let mut out = [0u8; MAX_FRAME];
-    let n =
-        (codec.encode)(&Options::default(), &json, &mut out).map_err(|e| encode_error(py, &e))?;
+    let n = (codec.encode)(&encode_options(keys.as_deref()), &json, &mut out)
+        .map_err(|e| encode_error(py, &e))?;
     Ok(PyBytes::new(py, out.get(..n).unwrap_or(&[])))
 }
 
 /// Like `encode`, writing into `buffer` (a writable bytes-like object) at `offset`; returns the
 /// number of bytes written. Raises `EncodeError` (kind `capacity`) when it does not fit.
 #[pyfunction]
-#[pyo3(signature = (protocol, frame, buffer, offset = 0))]
+#[pyo3(signature = (protocol, frame, buffer, offset = 0, keys = None))]
 fn encode_into(
     py: Python<'_>,
     protocol: &str,
     frame: &Bound<'_, PyAny>,
     buffer: &Bound<'_, PyAny>,
     offset: usize,
+    keys: Option<PyRef<'_, KeyStore>>,
 ) -> PyResult<usize> {
     let codec = find(protocol).ok_or_else(|| {
         PyValueError::new_err(format!(
@@ -417,8 +457,8 @@ fn encode_into(
     // fit itself; the caller's buffer changes only on success.
     let mut out = [0u8; MAX_FRAME];
     let scratch = out.get_mut(..room.min(MAX_FRAME)).unwrap_or(&mut []);
-    let n =
-        (codec.encode)(&Options::default(), &json, scratch).map_err(|e| encode_error(py, &e))?;
+    let n = (codec.encode)(&encode_options(keys.as_deref()), &json, scratch)
+        .map_err(|e| encode_error(py, &e))?;
     let written = scratch.get(..n).unwrap_or(&[]);
     // SAFETY: the buffer is writable, C-contiguous, of one-byte items, and `offset + n` is
     // within it (`n` fitted in `room`); it stays exported while `buf` lives, and no Python code

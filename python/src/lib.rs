@@ -14,6 +14,7 @@ mod errors;
 mod input;
 mod mbus;
 mod modbus;
+mod wpan;
 
 /// The native module.
 #[pymodule]
@@ -23,5 +24,6 @@ fn _causeway(m: &Bound<'_, PyModule>) -> PyResult<()> {
     modbus::register(m)?;
     mbus::register(m)?;
     epa::register(m)?;
+    wpan::register(m)?;
     Ok(())
 }

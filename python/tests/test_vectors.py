@@ -70,14 +70,27 @@ def point_mismatch(want: dict[str, Any], got: dict[str, Any], point: causeway.Po
     return mismatch(rest, got)
 
 
+def keys_of(case: dict[str, Any]) -> causeway.wpan.KeyStore | None:
+    """The key store a case's `keys` and `addresses` describe (None when it has neither)."""
+    if "keys" not in case and "addresses" not in case:
+        return None
+    store = causeway.wpan.KeyStore()
+    for k in case.get("keys", []):
+        store.add(bytes.fromhex(k["key"]), key_index=k.get("key_index"), pan=k.get("pan"), src=k.get("src"))
+    for a in case.get("addresses", []):
+        store.map_address(a["pan"], a["short"], a["ext"])
+    return store
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_vector(case: dict[str, Any]) -> None:
     data = bytes.fromhex(case["hex"])
     expect = case["expect"]
     role = case.get("role")
+    keys = keys_of(case)
     if "error" in expect:
         with pytest.raises(causeway.DecodeError) as caught:
-            causeway.decode(case["protocol"], data, role=role)
+            causeway.decode(case["protocol"], data, role=role, keys=keys)
         err = caught.value
         actual = {"kind": err.kind, "offset": err.offset, "layer": err.layer}
         want = {k: v for k, v in expect["error"].items() if k in actual}
@@ -89,7 +102,7 @@ def test_vector(case: dict[str, Any]) -> None:
             assert isinstance(err.expected, int) and err.found is not None
             assert err.needed == err.expected - err.found
         return
-    frame = causeway.decode(case["protocol"], data, role=role)
+    frame = causeway.decode(case["protocol"], data, role=role, keys=keys)
     decoded = frame.to_dict()
     assert decoded["protocol"] == case["protocol"]
     if "frame" in expect:
@@ -103,12 +116,13 @@ def test_vector(case: dict[str, Any]) -> None:
             assert why is None, f"points[{i}]: {why}"
             assert point.to_dict() == got
     if case.get("reencode", True):
-        assert causeway.encode(case["protocol"], frame.fields) == data
+        assert causeway.encode(case["protocol"], frame.fields, keys=keys) == data
 
 
 def test_every_vector_file_is_run() -> None:
-    assert {c["file"] for c in CASES} >= {"modbus-spec.json", "modbus-pymodbus.json", "mbus-libmbus.json"}
-    assert len(CASES) >= 800
+    assert {c["file"] for c in CASES} >= {"modbus-spec.json", "modbus-pymodbus.json", "mbus-libmbus.json",
+                                          "epa-s.json", "wpan.json"}
+    assert len(CASES) >= 1100
 
 
 def test_the_matcher_notices_differences() -> None:

@@ -55,6 +55,14 @@ def scan_once() -> bytes | None:
     return frame
 
 
+def wpan_values(frame: bytes, key: bytes) -> list[float]:
+    """The float values of a (maybe secured) 802.15.4 frame carrying WPA-L."""
+    store = causeway.wpan.KeyStore()
+    store.add(key, key_index=1)
+    f: causeway.wpan.Frame = causeway.decode("wpan", frame, keys=store)
+    return [p.value for p in f.points() if isinstance(p.value, float)]
+
+
 def describe(error: causeway.DecodeError) -> str:
     return f"{error.layer} at {error.offset}: {error.kind}"
 
@@ -67,6 +75,8 @@ def main() -> None:
         " 8b 60 04 37 18 02 18 16"
     )
     assert mbus_energy(telegram) == decimal.Decimal("218.37")
+    publish = bytes.fromhex("61982a3412010002010000010002010005010102080400004841523f")
+    assert wpan_values(publish, bytes(16)) == [12.5]
     request = request_bytes()
     assert stream_units([request[:3], request[3:] + request]) == [17, 17]
     assert scan_once() is not None
