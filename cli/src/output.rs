@@ -27,12 +27,8 @@ pub fn write_text(out: &mut impl Write, decoded: &Decoded<'_>) -> io::Result<()>
     flatten("", &decoded.frame, &mut fields);
     writeln!(out, "{} {}", decoded.protocol, fields.join(" "))?;
     for p in &decoded.points {
-        let value = match &p.value {
-            causeway_core::Value::Text(t) => format!("{t:?}"),
-            other => {
-                serde_json::to_string(&causeway_core::json::ValueJson(other)).unwrap_or_default()
-            }
-        };
+        let value =
+            serde_json::to_string(&causeway_core::json::ValueJson(&p.value)).unwrap_or_default();
         let unit = p.unit.map(|u| format!(" {u}")).unwrap_or_default();
         let quantity = p.quantity.map(|q| format!(" [{q}]")).unwrap_or_default();
         let quality = if p.quality.severity == causeway_core::Severity::Good {

@@ -385,3 +385,179 @@ fn schedule_reports_the_planted_violations() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not fit"));
 }
+
+const WPAN_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/wpan.pcap");
+const WPAN_NOFCS_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/wpan-nofcs.pcap");
+const WPAN_KEY: &str = "00112233445566778899aabbccddeeff:1";
+
+#[test]
+fn decodes_the_wpa_l_profile_vector() {
+    // docs/profiles/wpa-l.md: PUBLISH from 0x0102, FLOAT32 12.5, with FCS.
+    const PUBLISH: &str = "61982a3412010002010000010002010005010102080400004841523f";
+    let out = causeway(&["decode", "--protocol", "wpan", PUBLISH], None);
+    assert!(out.status.success());
+    let j = json(&out);
+    assert_eq!(j["frame"]["fcs_ok"], true);
+    assert_eq!(j["frame"]["wpal"]["asl"]["service_name"], "PUBLISH");
+    assert_eq!(j["points"][0]["device"], "wpan:pan=0x1234,short=0x0102");
+    assert_eq!(j["points"][0]["address"], "uao:1/attr:2");
+    assert_eq!(j["points"][0]["value"], 12.5);
+    // Without the FCS: --no-fcs.
+    let out = causeway(
+        &[
+            "decode",
+            "--protocol",
+            "wpan",
+            "--no-fcs",
+            &PUBLISH[..PUBLISH.len() - 4],
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    assert_eq!(json(&out)["protocol"], "wpan-no-fcs");
+    // The FCS is checked.
+    let bad = format!("{}0000", &PUBLISH[..PUBLISH.len() - 4]);
+    let out = causeway(&["decode", "--protocol", "wpan", &bad], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ieee802154 at byte 26: checksum mismatch")
+    );
+}
+
+#[test]
+fn secured_frames_decrypt_with_their_key() {
+    // conformance-vectors/wpan.json, wpan/security/key-id-mode-3: ENC-MIC-128, key index 9.
+    const SECURED: &str =
+        "69d82a3412010077665544332211001f05000000b1b2b3b4b5b6b7b8095280e306067aa684dee4cb29bf02b9645278c89d79c5b770667e81a1038fbec888328e";
+    let key = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf:9";
+    let out = causeway(
+        &["decode", "--protocol", "wpan", "--key", key, SECURED],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j = json(&out);
+    assert_eq!(j["frame"]["decrypted"], true);
+    assert_eq!(j["frame"]["aux_security"]["level_name"], "ENC-MIC-128");
+    assert_eq!(j["points"][0]["value"], 12.5);
+    // Without a key the payload stays as sent.
+    let out = causeway(&["decode", "--protocol", "wpan", SECURED], None);
+    let j = json(&out);
+    assert_eq!(
+        (j["frame"]["decrypted"].clone(), j["points"].clone()),
+        (serde_json::json!(false), serde_json::json!([]))
+    );
+    // A wrong key is an authentication error; a key for another index finds no key.
+    let out = causeway(
+        &[
+            "decode",
+            "--protocol",
+            "wpan",
+            "--key",
+            "00112233445566778899aabbccddeeff",
+            SECURED,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["kind"], "authentication");
+    let out = causeway(
+        &[
+            "decode",
+            "--protocol",
+            "wpan",
+            "--key",
+            "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf:1",
+            SECURED,
+        ],
+        None,
+    );
+    assert_eq!(json(&out)["error"]["kind"], "unsupported");
+    // Usage errors.
+    for args in [
+        &["decode", "--protocol", "wpan", "--key", "0011", SECURED][..],
+        &["decode", "--protocol", "mbus", "--no-fcs", "e5"],
+        &["pcap", WPAN_SAMPLE, "--address", "0x1234:0x0102"],
+    ] {
+        assert_eq!(causeway(args, None).status.code(), Some(2), "{args:?}");
+    }
+}
+
+fn pcap_lines(args: &[&str]) -> Vec<serde_json::Value> {
+    let out = causeway(args, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn pcap_decodes_wpan_captures_with_and_without_fcs() {
+    let lines = pcap_lines(&["pcap", WPAN_SAMPLE, "--key", WPAN_KEY]);
+    assert_eq!(lines.len(), 10, "nine frames and one reassembled packet");
+    let at = |n: u64| lines.iter().filter(move |l| l["frame_number"] == n);
+    // Frame 4 comes from short address 0x0102: its nonce takes the extended address that the
+    // association response of frame 3 gave it.
+    let secured = at(4).next().unwrap();
+    assert_eq!(secured["frame"]["decrypted"], true);
+    assert_eq!(secured["points"][0]["value"], 21.5);
+    let report = &at(5).next().unwrap()["points"][0];
+    assert_eq!(
+        (report["address"].as_str(), report["value"].as_str()),
+        (Some("uao:3/event:9"), Some("HIGH"))
+    );
+    let aggregate: Vec<_> = at(6).next().unwrap()["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["device"].as_str().unwrap().to_string(),
+                p["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        aggregate,
+        [
+            ("wpan:pan=0x1234,short=0x0203".to_string(), 19.0),
+            ("wpan:pan=0x1234,short=0x0204".to_string(), 23.25)
+        ]
+    );
+    // Frames 7 and 8 are the fragments, the second first; the packet completes at frame 8.
+    let whole = at(8).find(|l| l["protocol"] == "wpa-l").unwrap();
+    assert_eq!(whole["frame"]["reassembled"]["length"], 10);
+    assert_eq!(whole["points"][0]["address"], "uao:4/attr:7");
+    assert_eq!(whole["points"][0]["value"], 1013);
+    // Without FCS (link type 230) and without the key: the same frames, frame 4 undecrypted.
+    let lines = pcap_lines(&["pcap", WPAN_NOFCS_SAMPLE]);
+    assert_eq!(lines.len(), 10);
+    assert!(lines
+        .iter()
+        .all(|l| l["protocol"] == "wpan-no-fcs" || l["protocol"] == "wpa-l"));
+    let secured = lines.iter().find(|l| l["frame_number"] == 4).unwrap();
+    assert_eq!(secured["frame"]["decrypted"], false);
+    assert_eq!(secured["points"], serde_json::json!([]));
+    // The key for another sender's extended address changes nothing: keys are per frame.
+    let lines = pcap_lines(&[
+        "pcap",
+        WPAN_SAMPLE,
+        "--key",
+        WPAN_KEY,
+        "--address",
+        "0x1234:0x0203=00:00:00:00:00:00:00:01",
+    ]);
+    assert_eq!(
+        lines.iter().find(|l| l["frame_number"] == 4).unwrap()["frame"]["decrypted"],
+        true
+    );
+}

@@ -199,3 +199,98 @@ fn epa_carriers_agree_with_tshark() {
     }
     assert_eq!(compared, 16);
 }
+
+const WPAN_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/wpan.pcap");
+
+#[test]
+fn wpan_fields_and_decryption_agree_with_tshark() {
+    const FIELDS: [&str; 9] = [
+        "frame.number",
+        "wpan.frame_type",
+        "wpan.seq_no",
+        "wpan.dst16",
+        "wpan.src16",
+        "wpan.src64",
+        "wpan.fcs_ok",
+        "wpan.key_number",
+        "data.data",
+    ];
+    let mut cmd = Command::new("tshark");
+    cmd.args([
+        "-r",
+        WPAN_SAMPLE,
+        "-o",
+        "wpan.fcs_format:16",
+        "-o",
+        "uat:ieee802154_keys:\"00112233445566778899aabbccddeeff\",\"1\",\"No hash\"",
+    ]);
+    for h in [
+        "6lowpan_wlan",
+        "zbee_nwk_wpan",
+        "zbee_nwk_gp_wlan",
+        "lwm_wlan",
+        "zbee_wpan_beacon",
+    ] {
+        cmd.args(["--disable-heuristic", h]);
+    }
+    cmd.args(["-T", "fields", "-E", "separator=|"]);
+    for f in FIELDS {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().expect("tshark is required for peer tests");
+    assert!(out.status.success());
+    let keyed = Command::new(env!("CARGO_BIN_EXE_causeway"))
+        .args([
+            "pcap",
+            WPAN_SAMPLE,
+            "--key",
+            "00112233445566778899aabbccddeeff:1",
+        ])
+        .output()
+        .unwrap();
+    let mut ours: BTreeMap<u64, Value> = BTreeMap::new();
+    for line in String::from_utf8(keyed.stdout).unwrap().lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v["protocol"] == "wpan" {
+            ours.insert(v["frame_number"].as_u64().unwrap(), v["frame"].clone());
+        }
+    }
+    let mut compared = 0;
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let t: BTreeMap<&str, &str> = FIELDS.iter().copied().zip(line.split('|')).collect();
+        let number: u64 = t["frame.number"].parse().unwrap();
+        let m = &ours[&number];
+        let ctx = format!("frame {number}: ours {m}");
+        assert_eq!(
+            u64::from_str_radix(t["wpan.frame_type"].trim_start_matches("0x"), 16).unwrap(),
+            m["frame_type"].as_u64().unwrap(),
+            "{ctx}"
+        );
+        assert_eq!(t["wpan.seq_no"], num(&m["seq"]), "{ctx}");
+        assert_eq!(t["wpan.fcs_ok"], "1", "{ctx}");
+        for (field, key) in [("wpan.dst16", "dst_addr"), ("wpan.src16", "src_addr")] {
+            if m[key].as_str().is_some_and(|a| a.starts_with("0x")) {
+                assert_eq!(t[field], m[key], "{ctx}");
+            }
+        }
+        if m["src_addr"].as_str().is_some_and(|a| a.contains(':')) {
+            assert_eq!(
+                t["wpan.src64"].split(',').next(),
+                m["src_addr"].as_str(),
+                "{ctx}"
+            );
+        }
+        if m["security"] == true {
+            // Both decrypt frame 4 with the key, its nonce from the association of frame 3.
+            assert_eq!(t["wpan.key_number"], "0", "{ctx}");
+            assert_eq!(m["decrypted"], true, "{ctx}");
+            assert!(
+                t["data.data"].ends_with("0000ac41"),
+                "FLOAT32 21.5 in {ctx}"
+            );
+            assert_eq!(m["wpal"]["body"]["value"], 21.5, "{ctx}");
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 9);
+}
