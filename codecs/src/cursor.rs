@@ -102,11 +102,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a big-endian u16.
+    #[inline]
     pub fn u16_be(&mut self) -> Result<u16> {
         self.array().map(u16::from_be_bytes)
     }
 
     /// Reads a little-endian u16.
+    #[inline]
     pub fn u16_le(&mut self) -> Result<u16> {
         self.array().map(u16::from_le_bytes)
     }

@@ -9,7 +9,10 @@
 * per telegram, M-Bus long frames: pyMeterBus (`meterbus.load` and every record's value)
   against `causeway.decode` and every point;
 * batches: 100 000 Modbus TCP responses in one buffer (`decode_stream`) or as a list of frames
-  (`decode_many`), against pymodbus handling the same frames one by one.
+  (`decode_many`), against pymodbus handling the same frames one by one;
+* per frame, IEEE 802.15.4: scapy's `Dot15d4FCS` dissecting the WPA-L PUBLISH of the profile
+  (MAC layer; scapy knows nothing of WPA-L) against `causeway.wpan.decode_mac` (MAC layer) and
+  `causeway.decode("wpan")` with its points (MAC, WPA-L and the canonical point).
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from typing import Any
 
 import meterbus
 import pytest
+from scapy.config import conf
+
+conf.dot15d4_protocol = "sixlowpan"
+from scapy.layers.dot15d4 import Dot15d4FCS  # noqa: E402
 from pymodbus.framer import FramerRTU, FramerSocket
 from pymodbus.pdu import DecodePDU
 
@@ -122,3 +129,39 @@ def test_modbus_tcp_batch(benchmark: Any, impl: str) -> None:
         stream = TCP * BATCH
         count = len(benchmark(causeway.decode_stream, "modbus-tcp", stream, "response"))
     assert count == BATCH
+
+
+# docs/profiles/wpa-l.md: PUBLISH from 0x0102, FLOAT32 12.5, with FCS.
+PUBLISH = bytes.fromhex("61982a3412010002010000010002010005010102080400004841523f")
+
+
+def scapy_frames(frames: list[bytes]) -> Any:
+    for frame in frames:
+        p = Dot15d4FCS(frame)
+    return p
+
+
+def causeway_mac_frames(frames: list[bytes]) -> Any:
+    decode = causeway.wpan.decode_mac
+    for frame in frames:
+        f = decode(frame)
+    return f
+
+
+def causeway_wpan_points(frames: list[bytes]) -> Any:
+    decode = causeway.decode
+    for frame in frames:
+        points = list(decode("wpan", frame).points())
+    return points
+
+
+@pytest.mark.parametrize("impl", ["scapy Dot15d4FCS", "causeway decode_mac", "causeway decode+points"])
+def test_wpan_frame(benchmark: Any, impl: str) -> None:
+    benchmark.group = f"802.15.4 WPA-L PUBLISH, 28 octets: {PER_CALL} frames one by one"
+    frames = [PUBLISH] * PER_CALL
+    if impl == "scapy Dot15d4FCS":
+        assert benchmark(scapy_frames, frames).seqnum == 42
+    elif impl == "causeway decode_mac":
+        assert benchmark(causeway_mac_frames, frames).seq == 42
+    else:
+        assert [p.value for p in benchmark(causeway_wpan_points, frames)] == [12.5]

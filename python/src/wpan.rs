@@ -9,7 +9,7 @@ use causeway_codecs::ieee802154::{
     Content, ExtendedAddress, Fcs, Frame, FrameType, Key, KeyStore as Store, MacPayload, WpanAddr,
 };
 use causeway_codecs::wiapa::json::{nl_body_json, nl_json};
-use causeway_codecs::wiapa::points::body_points;
+use causeway_codecs::wiapa::points::{body_points, packet_points};
 use causeway_codecs::wiapa::{FragmentKey, NlBody, NlHeader, Packet, Reassembly as Assembly};
 use causeway_codecs::{Error, ErrorKind, Layer};
 use causeway_core::Point;
@@ -350,7 +350,23 @@ impl WpanFrame {
 
     /// The canonical points of a WPA-L PUBLISH, READ_RSP or REPORT (one per aggregated PDU).
     fn points(&self, py: Python<'_>) -> PyResult<PointIterator> {
-        Ok(PointIterator::new(self.json_and_points(py)?.1))
+        let mut points = Vec::new();
+        if self.wpal {
+            self.parse(self.span.bytes(py), |frame, payload| {
+                if let (FrameType::DATA, Some(p)) = (frame.header.frame_type, payload) {
+                    if let Content::Payload(bytes) = p.content {
+                        if !bytes.is_empty() {
+                            let packet = Packet::parse(bytes, 0)?;
+                            let pan = frame.header.pan().unwrap_or(0xFFFF);
+                            packet_points(pan, &packet, |pt| points.push(pt.into_owned()));
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| decode_error(py, &e))?;
+        }
+        Ok(PointIterator::new(points))
     }
 
     fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {

@@ -172,6 +172,7 @@ pub struct Header<'a> {
     pub ies: HeaderIes<'a>,
 }
 
+#[inline(always)]
 fn read_addr(r: &mut Reader<'_>, mode: u8) -> Result<Option<WpanAddr>> {
     Ok(match mode {
         2 => Some(WpanAddr::Short(r.u16_le()?)),
@@ -207,6 +208,7 @@ impl<'a> Header<'a> {
 
     /// Parses the header at the start of `frame` (the PSDU without its FCS; header IEs stop
     /// before the MIC at its end). Returns the header and its length.
+    #[inline]
     pub fn parse(frame: &'a [u8]) -> Result<(Self, usize)> {
         let mut r = Reader::new(frame, L);
         let fcf = r.u16_le()?;
