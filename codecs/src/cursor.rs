@@ -21,6 +21,11 @@ impl<'a> Reader<'a> {
         self.buf
     }
 
+    /// The layer errors name.
+    pub const fn layer(&self) -> Layer {
+        self.layer
+    }
+
     /// Current offset.
     pub const fn pos(&self) -> usize {
         self.pos

@@ -10,32 +10,8 @@ use causeway_codecs::ethernet::{Ethernet, Ipv4, Udp, VlanTag, IP_UDP};
 use causeway_codecs::registry::{find, Options};
 use proptest::prelude::*;
 
-/// A type code and value octets of the right size for it.
-fn typed_value() -> impl Strategy<Value = (u8, Vec<u8>)> {
-    let fixed = prop::sample::select(vec![
-        (1u8, 1usize),
-        (2, 1),
-        (3, 2),
-        (4, 4),
-        (5, 1),
-        (6, 2),
-        (7, 4),
-        (8, 4),
-        (11, 7),
-        (12, 6),
-        (13, 6),
-        (21, 8),
-        (0x40, 8),
-        (0x41, 8),
-        (0x42, 8),
-    ])
-    .prop_flat_map(|(code, n)| (Just(code), prop::collection::vec(any::<u8>(), n)));
-    let variable = (
-        prop::sample::select(vec![9u8, 10, 14, 0x77]),
-        prop::collection::vec(any::<u8>(), 0..40),
-    );
-    prop_oneof![fixed, variable]
-}
+mod common;
+use common::typed_value;
 
 fn typed_octets((code, raw): &(u8, Vec<u8>)) -> Vec<u8> {
     [&[*code][..], &(raw.len() as u16).to_be_bytes(), raw].concat()
@@ -48,7 +24,7 @@ fn body() -> impl Strategy<Value = (u8, Vec<u8>)> {
         u16s.clone().prop_map(|b| (0x01, b)),
         (
             any::<u8>().prop_filter("a status", |s| *s != 0),
-            typed_value(),
+            typed_value(40),
             any::<bool>()
         )
             .prop_map(|(status, v, negative)| {
@@ -58,10 +34,10 @@ fn body() -> impl Strategy<Value = (u8, Vec<u8>)> {
                     (0x81, [&[0u8][..], &typed_octets(&v)].concat())
                 }
             }),
-        (any::<u16>(), typed_value())
+        (any::<u16>(), typed_value(40))
             .prop_map(|(attr, v)| (0x02, [&attr.to_be_bytes()[..], &typed_octets(&v)].concat())),
         any::<u8>().prop_map(|s| (0x82, vec![s])),
-        (any::<u16>(), typed_value(), any::<u8>(), any::<u64>()).prop_map(
+        (any::<u16>(), typed_value(40), any::<u8>(), any::<u64>()).prop_map(
             |(attr, (code, raw), q, ts)| {
                 let body = [
                     &attr.to_be_bytes()[..],
@@ -74,7 +50,7 @@ fn body() -> impl Strategy<Value = (u8, Vec<u8>)> {
                 (0x03, body)
             }
         ),
-        (any::<u16>(), any::<u16>(), any::<u64>(), typed_value()).prop_map(|(id, seq, ts, v)| {
+        (any::<u16>(), any::<u16>(), any::<u64>(), typed_value(40)).prop_map(|(id, seq, ts, v)| {
             let body = [
                 &id.to_be_bytes()[..],
                 &seq.to_be_bytes(),
@@ -111,8 +87,8 @@ fn body() -> impl Strategy<Value = (u8, Vec<u8>)> {
         )
             .prop_map(|(code, tag)| (code, [&[tag.len() as u8][..], &tag].concat())),
         u16s.prop_map(|b| (0x22, b)),
-        typed_value().prop_map(|v| (0xA2, [&[0u8][..], &typed_octets(&v)].concat())),
-        (any::<u16>(), typed_value())
+        typed_value(40).prop_map(|v| (0xA2, [&[0u8][..], &typed_octets(&v)].concat())),
+        (any::<u16>(), typed_value(40))
             .prop_map(|(attr, v)| (0x23, [&attr.to_be_bytes()[..], &typed_octets(&v)].concat())),
         any::<u8>().prop_map(|s| (0xA3, vec![s])),
         (

@@ -16,6 +16,8 @@ use causeway_codecs::wiapa::{FragmentKey, NlBody, NlType, Packet, Reassembly};
 use causeway_codecs::Layer;
 use proptest::prelude::*;
 
+mod common;
+
 const KEY: [u8; 16] = [0x42; 16];
 
 fn addr() -> impl Strategy<Value = Option<WpanAddr>> {
@@ -289,32 +291,9 @@ proptest! {
     }
 }
 
-/// A type code and value octets of the right size for it.
+/// A type code, its length octet and value octets of the right size for it.
 fn typed_value() -> impl Strategy<Value = Vec<u8>> {
-    let fixed = prop::sample::select(vec![
-        (1u8, 1usize),
-        (2, 1),
-        (3, 2),
-        (4, 4),
-        (5, 1),
-        (6, 2),
-        (7, 4),
-        (8, 4),
-        (11, 7),
-        (12, 6),
-        (13, 6),
-        (21, 8),
-        (0x40, 8),
-        (0x41, 8),
-        (0x42, 8),
-    ])
-    .prop_flat_map(|(code, n)| (Just(code), prop::collection::vec(any::<u8>(), n)));
-    let variable = (
-        prop::sample::select(vec![9u8, 10, 14, 0x77]),
-        prop::collection::vec(any::<u8>(), 0..20),
-    );
-    prop_oneof![fixed, variable]
-        .prop_map(|(code, raw)| [&[code, raw.len() as u8][..], &raw].concat())
+    common::typed_value(20).prop_map(|(code, raw)| [&[code, raw.len() as u8][..], &raw].concat())
 }
 
 /// An ASL PDU laid out as the profile's service table says.

@@ -557,9 +557,6 @@ pub unsafe extern "C" fn causeway_epa_domain_init_in(
     out: *mut *mut causeway_epa_domain,
 ) -> causeway_result {
     guard(|| {
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
         // SAFETY: the caller gives the storage for the transfer's lifetime.
         let Some(storage) = (unsafe { output(storage, storage_len) }) else {
             return CAUSEWAY_NULL_ARGUMENT;
@@ -572,15 +569,8 @@ pub unsafe extern "C" fn causeway_epa_domain_init_in(
         let domain = causeway_epa_domain {
             inner: DomainTransfer::new(key, storage),
         };
-        // SAFETY: `place` checks size and alignment.
-        match unsafe { place(mem, mem_len, domain) } {
-            Ok(p) => {
-                // SAFETY: checked non-NULL.
-                unsafe { out.write(p) };
-                CAUSEWAY_OK
-            }
-            Err(code) => code,
-        }
+        // SAFETY: `place` checks the caller's memory and `out`.
+        unsafe { place(mem, mem_len, domain, out) }
     })
 }
 

@@ -177,25 +177,31 @@ pub(crate) fn guard(f: impl FnOnce() -> causeway_result) -> causeway_result {
     }
 }
 
-/// Places `value` in caller memory `mem` (`len` bytes), checking size and alignment.
+/// Places `value` in caller memory `mem` (`len` bytes), checking size and alignment, and points
+/// `*out` at it: the body of every `_init_in`.
 ///
 /// # Safety
-/// `mem` must be writable for `len` bytes and not used for anything else while the value lives.
+/// `mem` must be writable for `len` bytes and not used for anything else while the value lives;
+/// `out` NULL or valid.
 pub(crate) unsafe fn place<T>(
     mem: *mut core::ffi::c_void,
     len: usize,
     value: T,
-) -> Result<*mut T, causeway_result> {
+    out: *mut *mut T,
+) -> causeway_result {
     let ptr = mem.cast::<T>();
-    if mem.is_null() {
-        return Err(causeway_result::CAUSEWAY_NULL_ARGUMENT);
+    if mem.is_null() || out.is_null() {
+        return causeway_result::CAUSEWAY_NULL_ARGUMENT;
     }
     if len < core::mem::size_of::<T>() || ptr.align_offset(core::mem::align_of::<T>()) != 0 {
-        return Err(causeway_result::CAUSEWAY_BUFFER_TOO_SMALL);
+        return causeway_result::CAUSEWAY_BUFFER_TOO_SMALL;
     }
-    // SAFETY: size and alignment checked; the caller gives us the memory.
-    unsafe { ptr.write(value) };
-    Ok(ptr)
+    // SAFETY: size and alignment checked; the caller gives us the memory and `out`.
+    unsafe {
+        ptr.write(value);
+        out.write(ptr);
+    }
+    causeway_result::CAUSEWAY_OK
 }
 
 /// Memory a handle needs when placed in caller storage: size and alignment of `T`, rounded so

@@ -547,25 +547,16 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_init_in(
     out: *mut *mut causeway_mbus_read_meter,
 ) -> causeway_result {
     guard(|| {
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
-        // SAFETY: `place` checks size and alignment of the caller's memory.
-        match unsafe {
+        // SAFETY: `place` checks the caller's memory and `out`.
+        unsafe {
             place(
                 mem,
                 mem_len,
                 causeway_mbus_read_meter {
                     inner: ReadMeter::new(address, max_tries),
                 },
+                out,
             )
-        } {
-            Ok(p) => {
-                // SAFETY: checked non-NULL.
-                unsafe { out.write(p) };
-                CAUSEWAY_OK
-            }
-            Err(code) => code,
         }
     })
 }
@@ -815,25 +806,16 @@ pub unsafe extern "C" fn causeway_mbus_scan_init_in(
     out: *mut *mut causeway_mbus_scan,
 ) -> causeway_result {
     guard(|| {
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
-        // SAFETY: `place` checks size and alignment of the caller's memory.
-        match unsafe {
+        // SAFETY: `place` checks the caller's memory and `out`.
+        unsafe {
             place(
                 mem,
                 mem_len,
                 causeway_mbus_scan {
                     inner: causeway_codecs::mbus::master::Scan::new(max_tries),
                 },
+                out,
             )
-        } {
-            Ok(p) => {
-                // SAFETY: checked non-NULL.
-                unsafe { out.write(p) };
-                CAUSEWAY_OK
-            }
-            Err(code) => code,
         }
     })
 }

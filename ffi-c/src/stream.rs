@@ -137,15 +137,8 @@ pub unsafe extern "C" fn causeway_stream_init_in(
             #[cfg(feature = "std")]
             _heap: None,
         };
-        // SAFETY: the caller gives the memory; `place` checks size and alignment.
-        match unsafe { place(mem, mem_len, stream) } {
-            Ok(p) => {
-                // SAFETY: checked non-NULL.
-                unsafe { out.write(p) };
-                CAUSEWAY_OK
-            }
-            Err(code) => code,
-        }
+        // SAFETY: `place` checks the caller's memory and `out`.
+        unsafe { place(mem, mem_len, stream, out) }
     })
 }
 

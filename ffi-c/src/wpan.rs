@@ -1140,9 +1140,6 @@ pub unsafe extern "C" fn causeway_wpal_reassembly_init_in(
     out: *mut *mut causeway_wpal_reassembly,
 ) -> causeway_result {
     guard(|| {
-        if out.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
         // SAFETY: the caller gives the storage for the object's lifetime.
         let Some(storage) = (unsafe { output(storage, storage_len) }) else {
             return CAUSEWAY_NULL_ARGUMENT;
@@ -1152,15 +1149,8 @@ pub unsafe extern "C" fn causeway_wpal_reassembly_init_in(
             inner: None,
             pan: 0xFFFF,
         };
-        // SAFETY: `place` checks size and alignment.
-        match unsafe { place(mem, mem_len, r) } {
-            Ok(p) => {
-                // SAFETY: checked non-NULL.
-                unsafe { out.write(p) };
-                CAUSEWAY_OK
-            }
-            Err(code) => code,
-        }
+        // SAFETY: `place` checks the caller's memory and `out`.
+        unsafe { place(mem, mem_len, r, out) }
     })
 }
 

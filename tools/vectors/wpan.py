@@ -26,6 +26,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESCCM
+from fieldbus import value_fields, values
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "conformance-vectors" / "wpan.json"
@@ -206,46 +207,12 @@ def secure(level, key, src_ext, counter, a, private):
 
 # --- WPA-L payloads ----------------------------------------------------------------------------
 
-TYPE_NAMES = {1: "BOOLEAN", 2: "INT8", 3: "INT16", 4: "INT32", 5: "UINT8", 6: "UINT16", 7: "UINT32",
-              8: "FLOAT32", 9: "VISIBLE_STRING", 10: "OCTET_STRING", 11: "DATE", 12: "TIME_OF_DAY",
-              13: "TIME_DIFFERENCE", 14: "BIT_STRING", 21: "TIME_VALUE", 0x40: "INT64", 0x41: "UINT64",
-              0x42: "FLOAT64"}
-TS = 1_767_225_600_123_456_789
-# (name, type code, value octets little-endian, expected JSON value, canonical point value)
-VALUES = [
-    ("boolean", 1, b"\x01", True, True),
-    ("int8", 2, struct.pack("<b", -5), -5, -5),
-    ("int16", 3, struct.pack("<h", -300), -300, -300),
-    ("int32", 4, struct.pack("<i", -70000), -70000, -70000),
-    ("uint8", 5, b"\xc8", 200, 200),
-    ("uint16", 6, struct.pack("<H", 0xABCD), 0xABCD, 0xABCD),
-    ("uint32", 7, struct.pack("<I", 0xDEADBEEF), 0xDEADBEEF, 0xDEADBEEF),
-    ("float32", 8, struct.pack("<f", 12.5), 12.5, 12.5),
-    ("visible-string", 9, b"PT100", "PT100", "PT100"),
-    ("octet-string", 10, b"\x00\x01\xfe", "0001fe", "0001fe"),
-    ("date", 11, struct.pack("<HBBBBB", 30_250, 30, 12, 24, 12, 124),
-     {"ms": 30250, "minute": 30, "hour": 12, "day": 24, "month": 12, "year": 124}, "2024-12-24T12:30:30.250"),
-    ("time-of-day", 12, struct.pack("<IH", 3_600_000, 1), {"ms": 3600000, "days": 1}, "1984-01-02T01:00:00.000"),
-    ("time-difference", 13, struct.pack("<IH", 1500, 2), {"ms": 1500, "days": 2}, None),
-    ("bit-string", 14, b"\xa5", "a5", "a5"),
-    ("time-value", 21, struct.pack("<q", TS), TS, "2026-01-01T00:00:00.123456789Z"),
-    ("int64", 0x40, struct.pack("<q", -(2**40)), -(2**40), -(2**40)),
-    ("uint64", 0x41, struct.pack("<Q", 2**63 + 1), 2**63 + 1, 2**63 + 1),
-    ("float64", 0x42, struct.pack("<d", -0.125), -0.125, -0.125),
-    ("unknown-type", 0x99, b"\x01\x02", "0102", "0102"),
-]
+VALUES = values("<")
 F32 = struct.pack("<f", 12.5)
 
 
 def typed(code, raw):
     return bytes([code, len(raw)]) + raw
-
-
-def value_json(code, raw, value):
-    j = {"type": code, "len": len(raw), "value": value}
-    if code in TYPE_NAMES:
-        j["type_name"] = TYPE_NAMES[code]
-    return j
 
 
 SERVICES = ["PUBLISH", "READ_REQ", "READ_RSP", "WRITE_REQ", "WRITE_RSP", "REPORT", "REPORT_ACK"]
@@ -272,7 +239,7 @@ def nl(kind, dst=0x0001, src=0x0102, frag=None):
 
 def publish(attr=2, code=8, raw=F32, value=12.5, **kw):
     pdu, a = asl(0, bytes([attr]) + typed(code, raw), **kw)
-    return pdu, a, {"attr": attr, **value_json(code, raw, value)}
+    return pdu, a, {"attr": attr, **value_fields(code, raw, value)}
 
 
 def data_payload(pdu_tuple, src=0x0102, dst=0x0001):
@@ -479,24 +446,24 @@ def wpal_cases():
         add(f"publish/{vname}", data_payload(publish(2, code, raw, value)), pt)
     add("read-req", data_payload((*asl(1, bytes([7]), src_uao=3, dst_uao=4), {"attr": 7})), [])
     add("read-rsp", data_payload((*asl(2, bytes([0, 7]) + typed(6, struct.pack("<H", 0x1234)), src_uao=4, dst_uao=3),
-                                  {"status": 0, "attr": 7, **value_json(6, struct.pack("<H", 0x1234), 0x1234)})),
+                                  {"status": 0, "attr": 7, **value_fields(6, struct.pack("<H", 0x1234), 0x1234)})),
         [point(0x0102, 4, 7, 0x1234)])
     add("read-rsp-error", data_payload((*asl(2, bytes([3, 7]) + typed(5, b"\x00"), src_uao=4, dst_uao=3),
-                                        {"status": 3, "attr": 7, **value_json(5, b"\x00", 0)})),
+                                        {"status": 3, "attr": 7, **value_fields(5, b"\x00", 0)})),
         [point(0x0102, 4, 7, value_type="null", quality={"severity": "bad", "code": 3})])
     add("write-req", data_payload((*asl(3, bytes([9]) + typed(1, b"\x00"), ack=True),
-                                   {"attr": 9, **value_json(1, b"\x00", False)})), [])
+                                   {"attr": 9, **value_fields(1, b"\x00", False)})), [])
     add("write-rsp", data_payload((*asl(4, bytes([0])), {"status": 0})), [])
     report = struct.pack("<HI", 0x0201, 10_000) + typed(9, b"HIGH")
     add("report", data_payload((*asl(5, report, src_uao=3, ack=True),
-                                {"event_id": 0x0201, "ts_ms": 10_000, **value_json(9, b"HIGH", "HIGH")})),
+                                {"event_id": 0x0201, "ts_ms": 10_000, **value_fields(9, b"HIGH", "HIGH")})),
         [{"device": "wpan:pan=0x1234,short=0x0102", "address": "uao:3/event:513", "value": "HIGH"}])
     add("report-ack", data_payload((*asl(6, struct.pack("<H", 0x0201), src_uao=1, dst_uao=3), {"event_id": 0x0201})),
         [])
     # Aggregate of three PDUs from two sources, forwarded by router 0x0010.
     entries = [(0x0203, publish(2, 8, F32, 12.5, src_uao=4)), (0x0204, publish(5, 5, b"\x07", 7, seq=6, src_uao=5)),
                (0x0203, (*asl(5, struct.pack("<HI", 9, 1) + typed(1, b"\x01"), src_uao=4),
-                         {"event_id": 9, "ts_ms": 1, **value_json(1, b"\x01", True)}))]
+                         {"event_id": 9, "ts_ms": 1, **value_fields(1, b"\x01", True)}))]
     agg = bytes([len(entries)])
     agg_json = []
     for src, (pdu, a, body) in entries:

@@ -177,23 +177,9 @@ fn typed<'a>(r: &mut Reader<'a>, base: usize, last: bool) -> Result<TypedValue<'
 
 /// Reads `len u16, value[len]` of type `code`.
 fn value_of<'a>(r: &mut Reader<'a>, code: u8, base: usize, last: bool) -> Result<TypedValue<'a>> {
-    let shift = |e: Error| e.shifted(base);
     let len_at = r.pos();
-    let len = usize::from(r.u16_be().map_err(shift)?);
-    if last && len != r.remaining() {
-        return Err(Error::new(
-            L,
-            base + len_at,
-            ErrorKind::Length {
-                field: "value len",
-                expected: r.remaining(),
-                found: len,
-            },
-        ));
-    }
-    let at = r.pos();
-    let bytes = r.take(len).map_err(shift)?;
-    TypedValue::decode(code, bytes, Order::Big, L, base + at)
+    let len = usize::from(r.u16_be().map_err(|e| e.shifted(base))?);
+    TypedValue::read(r, code, len, len_at, last, Order::Big, base)
 }
 
 fn reply<'a>(r: &mut Reader<'a>, base: usize) -> Result<Reply<'a>> {

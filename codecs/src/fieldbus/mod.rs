@@ -10,7 +10,7 @@ use causeway_core::{
     Address, Bytes, DateTime, Device, Point, Precision, Quality, Reason, Text, Value, Zone,
 };
 
-use crate::cursor::Writer;
+use crate::cursor::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Layer, Result};
 
 #[cfg(feature = "alloc")]
@@ -265,6 +265,34 @@ impl<'a> TypedValue<'a> {
             TypeCode::TIME_VALUE => TypedValue::TimeValue(i64::from_be_bytes(order.read(b))),
             _ => TypedValue::Other { code, bytes: b },
         })
+    }
+
+    /// Reads the `len` octets of a value of type `code` whose length field was at `len_at` (an
+    /// offset of `r`, whose input starts `base` octets into the frame); with `last`, `len` must
+    /// be exactly what remains.
+    pub fn read(
+        r: &mut Reader<'a>,
+        code: u8,
+        len: usize,
+        len_at: usize,
+        last: bool,
+        order: Order,
+        base: usize,
+    ) -> Result<Self> {
+        if last && len != r.remaining() {
+            return Err(Error::new(
+                r.layer(),
+                base + len_at,
+                ErrorKind::Length {
+                    field: "value len",
+                    expected: r.remaining(),
+                    found: len,
+                },
+            ));
+        }
+        let at = r.pos();
+        let bytes = r.take(len).map_err(|e| e.shifted(base))?;
+        TypedValue::decode(code, bytes, order, r.layer(), base + at)
     }
 
     /// The type code.

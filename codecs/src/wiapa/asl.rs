@@ -88,20 +88,7 @@ fn typed<'a>(r: &mut Reader<'a>, base: usize) -> Result<TypedValue<'a>> {
     let code = r.u8().map_err(shift)?;
     let len_at = r.pos();
     let len = usize::from(r.u8().map_err(shift)?);
-    if len != r.remaining() {
-        return Err(Error::new(
-            L,
-            base + len_at,
-            ErrorKind::Length {
-                field: "value len",
-                expected: r.remaining(),
-                found: len,
-            },
-        ));
-    }
-    let at = r.pos();
-    let bytes = r.rest();
-    TypedValue::decode(code, bytes, Order::Little, L, base + at)
+    TypedValue::read(r, code, len, len_at, true, Order::Little, base)
 }
 
 fn write_typed(v: &TypedValue<'_>, w: &mut Writer<'_>) -> Result<()> {
