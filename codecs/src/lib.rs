@@ -49,6 +49,8 @@ pub mod mbus;
 pub mod modbus;
 #[cfg(feature = "alloc")]
 pub mod registry;
+#[cfg(feature = "translate")]
+pub mod translate;
 #[cfg(feature = "wiapa")]
 pub mod wiapa;
 

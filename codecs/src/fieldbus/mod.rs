@@ -384,6 +384,59 @@ impl<'a> TypedValue<'a> {
         p
     }
 
+    /// `value` as type `code`: numbers rounded to the nearest integer for integer types and
+    /// range-checked, booleans as 0/1, bytes as OCTET_STRING / BIT_STRING, text as
+    /// VISIBLE_STRING when it is plain octets. `None` when the value does not fit the type.
+    pub fn from_value(code: TypeCode, value: &'a Value<'_>) -> Option<Self> {
+        let number = || -> Option<f64> {
+            match value {
+                Value::Bool(b) => Some(f64::from(u8::from(*b))),
+                other => other.as_f64(),
+            }
+        };
+        let int = || -> Option<i128> {
+            let v = match value {
+                Value::Int(i) => return Some(i128::from(*i)),
+                Value::UInt(u) => return Some(i128::from(*u)),
+                _ => number()?,
+            };
+            let r = libm_round(v);
+            (r.is_finite() && r.abs() < 1.9e19).then_some(r as i128)
+        };
+        Some(match code {
+            TypeCode::BOOLEAN => TypedValue::Boolean(u8::from(number()? != 0.0)),
+            TypeCode::INT8 => TypedValue::Int8(i8::try_from(int()?).ok()?),
+            TypeCode::INT16 => TypedValue::Int16(i16::try_from(int()?).ok()?),
+            TypeCode::INT32 => TypedValue::Int32(i32::try_from(int()?).ok()?),
+            TypeCode::INT64 => TypedValue::Int64(i64::try_from(int()?).ok()?),
+            TypeCode::UINT8 => TypedValue::UInt8(u8::try_from(int()?).ok()?),
+            TypeCode::UINT16 => TypedValue::UInt16(u16::try_from(int()?).ok()?),
+            TypeCode::UINT32 => TypedValue::UInt32(u32::try_from(int()?).ok()?),
+            TypeCode::UINT64 => TypedValue::UInt64(u64::try_from(int()?).ok()?),
+            TypeCode::FLOAT32 => {
+                let v = number()?;
+                let f = v as f32;
+                (f.is_finite() || !v.is_finite()).then_some(TypedValue::Float32(f))?
+            }
+            TypeCode::FLOAT64 => TypedValue::Float64(number()?),
+            TypeCode::OCTET_STRING | TypeCode::BIT_STRING => match value {
+                Value::Bytes(b) if code == TypeCode::OCTET_STRING => {
+                    TypedValue::OctetString(b.as_slice())
+                }
+                Value::Bytes(b) => TypedValue::BitString(b.as_slice()),
+                _ => return None,
+            },
+            TypeCode::VISIBLE_STRING => match value {
+                Value::Text(t) => match t.raw() {
+                    Some((bytes, false)) => TypedValue::VisibleString(bytes),
+                    _ => return None,
+                },
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
     /// The canonical value, with Bad quality for a date whose fields do not form a date.
     pub fn to_value(&self) -> (Value<'a>, Quality) {
         let good = Quality::GOOD;
@@ -443,6 +496,22 @@ impl<'a> TypedValue<'a> {
             TypedValue::TimeValue(ns) => Value::DateTime(DateTime::from_unix_nanos(ns)),
         };
         (value, good)
+    }
+}
+
+/// Rounds half away from zero without `std`.
+fn libm_round(v: f64) -> f64 {
+    if !v.is_finite() {
+        return v;
+    }
+    let t = v as i128 as f64;
+    let frac = v - t;
+    if frac >= 0.5 {
+        t + 1.0
+    } else if frac <= -0.5 {
+        t - 1.0
+    } else {
+        t
     }
 }
 

@@ -457,7 +457,7 @@ fn text(bytes: &[u8], order: ByteOrder) -> Text<'_> {
 
 /// serde adapters: named enums as their stable strings, decimals as strings or numbers.
 #[cfg(feature = "alloc")]
-mod serde_named {
+pub(crate) mod serde_named {
     macro_rules! named {
         ($m:ident, $t:ty, $name:expr, $from:expr) => {
             pub mod $m {
