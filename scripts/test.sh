@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check causeway has, in the order CI runs them. Installs the tools it needs if missing
-# (tshark and valgrind from Debian, cbindgen and cargo-fuzz from crates.io, pymodbus, scapy,
+# (tshark, valgrind, socat and mbpoll from Debian, cbindgen and cargo-fuzz from crates.io, pymodbus, scapy,
 # cryptography and the Python package's pinned test dependencies from PyPI). FUZZ_SECONDS sets
 # the per-target fuzz time.
 set -euo pipefail
@@ -18,10 +18,12 @@ cargo fmt --all -- --check
 step "clippy (warnings are errors; codecs deny unwrap/expect/panic/indexing outside tests)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "peer tools (tshark for the differential tests, valgrind for the C tests)"
+step "peer tools (tshark for the differential tests, valgrind for the C tests, socat and mbpoll for the gateway)"
 missing=()
 command -v tshark >/dev/null || missing+=(tshark)
 command -v valgrind >/dev/null || missing+=(valgrind)
+command -v socat >/dev/null || missing+=(socat)
+command -v mbpoll >/dev/null || missing+=(mbpoll)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
@@ -32,6 +34,11 @@ command -v cbindgen >/dev/null || cargo install cbindgen --locked --version 0.29
 
 step "tests"
 cargo test --workspace
+
+step "gateway against real peers (M-Bus meter on a socat pty, pymodbus and mbpoll clients, EPA-S over UDP)"
+python3 -c "import pymodbus" 2>/dev/null || python3 -m pip install -q "$PYMODBUS"
+cargo build -q -p causeway-cli
+timeout 300 python3 cli/tests/gateway_peers.py target/debug/causeway
 
 step "no_std builds (no protocol; protocols without alloc; with alloc)"
 cargo build -p causeway-core -p causeway-codecs --no-default-features

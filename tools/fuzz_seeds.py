@@ -78,6 +78,15 @@ def main():
     seed("reassembly", bytes([0, 12, 0, 0, 4, 4, 9, 0, 0, 4, 9, 0, 8, 4, 1, 0]))
     seed("epa_domain", bytes([0, 0x83, 7, 0, 0x83, 7, 1, 0x82, 8, 2, 0x01, 9]))
     seed("wpal_reassembly", bytes([11, 6, 6, 0x41, 0, 6, 0x48, 4, 4, 1]))
+    # translate: op (low nibble: what, high nibble: minutes / 2 later), length, bytes.
+    steps = {"mbus": 0, "wpan": 3, "wpan-no-fcs": 4, "modbus-tcp": 5, "modbus-rtu": 6,
+             "modbus-ascii": 7}
+    for protocol, data in vectors():
+        op = 2 if protocol == "epa-s" else steps.get(protocol)
+        if op is not None and len(data) < 256:
+            # The frame, then a read of the whole holding image and a publish.
+            read = bytes.fromhex("000100000006010300000004")
+            seed("translate", bytes([op, len(data)]) + data + bytes([5, len(read)]) + read + b"\x0a\x00")
     seed("wpan_secured", bytes([0x2D, 1, 0, 0, 0]) + bytes.fromhex("0000010002010005010102080400004841"))
     pcap = ROOT / "samples" / "modbus-tcp.pcap"
     if pcap.exists():

@@ -569,6 +569,24 @@ pub fn run(format: Format, path: &Path, opts: Options) -> Result<(), Failure> {
     })
 }
 
+/// Calls `each` with the canonical points of every decoded frame of the capture at `path`, its
+/// frame number and time (ns since 1970, when the capture says); decode errors are skipped.
+pub fn points(
+    path: &Path,
+    opts: &Options,
+    mut each: impl FnMut(u64, Option<i64>, &[causeway_core::Point<'static>]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut dissector = Dissector::default();
+    read_packets(path, |number, ts, packet| {
+        for item in dissector.dissect(&packet, opts) {
+            if let Item::Decoded(decoded) = item {
+                each(number, ts, &decoded.points)?;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// `causeway schedule`: checks the EPA-S frames of the capture at `path` against `cycle`,
 /// printing each violation (JSON) and a summary; returns how many there were.
 pub fn schedule(

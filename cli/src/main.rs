@@ -6,13 +6,20 @@
 //! causeway decode --protocol wpan [--no-fcs] [--key HEX[:INDEX]] "61 98 2a ..."
 //! causeway pcap samples/modbus-tcp.pcap [--port 502] [--epa-port 35004] [--key HEX[:INDEX]]
 //! causeway schedule --config macrocycle.toml capture.pcap
+//! causeway translate --map samples/gateway-map.toml --from pcap samples/wpan.pcap --from hex mbus:68...
+//! causeway gateway --map samples/gateway-map.toml --modbus-tcp 127.0.0.1:5020 [--mbus-serial DEV]
+//!     [--epa-udp 127.0.0.1:35004 --epa-peer ADDR] [--replay FILE]
+//! causeway simulate-meter --serial DEV --record 06:0c:2850427
 //! ```
 //! Exit status 0 on success, 1 on a decode error (one line on stderr naming layer, offset,
 //! expected and found; with `--format json` also `{"error": {...}}` on stdout) or on schedule
 //! violations, 2 on usage errors.
 
 mod capture;
+mod gateway;
+mod meter;
 mod output;
+mod translate;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -164,6 +171,79 @@ enum Command {
         #[arg(long, default_value_t = 35004)]
         epa_port: u16,
     },
+    /// Feed a translator (map in TOML) from captures and frames; print what it answers and
+    /// publishes, then every map point.
+    Translate {
+        /// The map.
+        #[arg(long)]
+        map: PathBuf,
+        /// `pcap FILE` (a capture) or `hex PROTOCOL:HEX` (one frame: mbus, epa-s,
+        /// epa-s-message, wpan, wpan-no-fcs, or a Modbus request to answer); repeatable.
+        #[arg(long, num_args = 2, value_names = ["KIND", "INPUT"], action = clap::ArgAction::Append)]
+        from: Vec<String>,
+        /// The time of the frames (ms since 1970; default: the capture's time, else now).
+        #[arg(long)]
+        at: Option<u64>,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Run a gateway: a Modbus/TCP server backed by the translator, fed from an M-Bus serial
+    /// line, EPA-S over UDP and a replayed capture.
+    Gateway {
+        /// The map.
+        #[arg(long)]
+        map: PathBuf,
+        /// Where the Modbus/TCP server listens (port 0: any free port, printed at start).
+        #[arg(long, default_value = "127.0.0.1:5020")]
+        modbus_tcp: std::net::SocketAddr,
+        /// The M-Bus serial line to read a meter on.
+        #[arg(long)]
+        mbus_serial: Option<PathBuf>,
+        /// Its speed.
+        #[arg(long, default_value_t = 2400)]
+        mbus_baud: u32,
+        /// The meter's primary address (254: whoever is on the line).
+        #[arg(long, default_value_t = 254)]
+        mbus_address: u8,
+        /// Seconds between meter readouts.
+        #[arg(long, default_value_t = 10.0)]
+        mbus_interval: f64,
+        /// Where to receive EPA-S messages over UDP.
+        #[arg(long)]
+        epa_udp: Option<std::net::SocketAddr>,
+        /// Where to send EPA-S DISTRIBUTE and WRITE.
+        #[arg(long)]
+        epa_peer: Option<std::net::SocketAddr>,
+        /// A capture whose points seed the translator at start.
+        #[arg(long)]
+        replay: Option<PathBuf>,
+        /// Stop after this many seconds (default: run until killed).
+        #[arg(long)]
+        run_for: Option<f64>,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Play an M-Bus meter on a serial line (answers SND_NKE, REQ_UD2 and SND_UD).
+    SimulateMeter {
+        /// Serial device.
+        #[arg(long)]
+        serial: PathBuf,
+        /// Primary address.
+        #[arg(long, default_value_t = 1)]
+        address: u8,
+        /// Identification number.
+        #[arg(long, default_value = "12345678")]
+        id: String,
+        /// Manufacturer.
+        #[arg(long, default_value = "HYD")]
+        manufacturer: String,
+        /// Medium (4 = heat).
+        #[arg(long, default_value_t = 4)]
+        medium: u8,
+        /// A record `VIB:CODING:VALUE` (hex VIF/VIFEs, hex DIF data field, raw value).
+        #[arg(long = "record", value_parser = meter::parse_record)]
+        records: Vec<meter::RecordSpec>,
+    },
     /// List the protocols compiled into this build.
     Protocols,
 }
@@ -212,6 +292,66 @@ fn main() -> ExitCode {
                 0 => Ok(()),
                 n => Err(Failure::Violations(n)),
             }
+        }),
+        Command::Translate {
+            map,
+            from,
+            at,
+            keys,
+        } => {
+            let (mut pcaps, mut frames) = (Vec::new(), Vec::new());
+            for pair in from.chunks(2) {
+                match pair {
+                    [kind, input] if kind == "pcap" => pcaps.push(PathBuf::from(input)),
+                    [kind, input] if kind == "hex" => frames.push(input.clone()),
+                    _ => {
+                        return usage_exit(format!(
+                            "--from {pair:?}: expected `pcap FILE` or `hex PROTOCOL:HEX`"
+                        ))
+                    }
+                }
+            }
+            translate::run(&map, &pcaps, &frames, &keys, at)
+        }
+        Command::Gateway {
+            map,
+            modbus_tcp,
+            mbus_serial,
+            mbus_baud,
+            mbus_address,
+            mbus_interval,
+            epa_udp,
+            epa_peer,
+            replay,
+            run_for,
+            keys,
+        } => gateway::run(gateway::Options {
+            map,
+            modbus_tcp,
+            mbus_serial,
+            mbus_baud,
+            mbus_address,
+            mbus_interval,
+            epa_udp,
+            epa_peer,
+            replay,
+            keys,
+            run_for,
+        }),
+        Command::SimulateMeter {
+            serial,
+            address,
+            id,
+            manufacturer,
+            medium,
+            records,
+        } => meter::run(meter::MeterOptions {
+            serial,
+            address,
+            id,
+            manufacturer,
+            medium,
+            records,
         }),
         Command::Protocols => {
             for c in registry::codecs() {

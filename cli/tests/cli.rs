@@ -561,3 +561,85 @@ fn pcap_decodes_wpan_captures_with_and_without_fcs() {
         true
     );
 }
+
+/// `translate` over the bundled samples: the secured WPA-L PUBLISH (21.5 °C, decrypted with the
+/// sample key), the EPA-S capture's DISTRIBUTE of the set point (12.5) and the OMS example
+/// telegram land in the map's points; a Modbus read answers from them.
+#[test]
+fn translate_feeds_the_map_from_captures_and_frames() {
+    let oms = "68 3c 3c 68 08 fd 72 78 56 34 12 24 23 2a 04 26 00 00 00 0c 06 27 04 85 02 0c 13 76 34 70 00 4c 06 19 54 44 01 42 6c ff 0c 0b 3b 27 01 00 0b 2a 97 32 00 0a 5a 43 04 0a 5e 51 02 02 fd 17 00 00 c8 16";
+    let mbus = format!("mbus:{oms}");
+    let out = causeway(
+        &[
+            "translate",
+            "--map",
+            "../samples/gateway-map.toml",
+            "--at",
+            "1767225600000",
+            "--key",
+            "00112233445566778899aabbccddeeff:1",
+            "--from",
+            "pcap",
+            "../samples/wpan.pcap",
+            "--from",
+            "pcap",
+            "../samples/epa-s.pcap",
+            "--from",
+            "hex",
+            &mbus,
+            "--from",
+            "hex",
+            "modbus-tcp:00 07 00 00 00 06 01 04 00 00 00 02",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // FC 4 at 0..2: flow temperature 44.3 and room temperature 21.5 as i16 tenths.
+    let reply = lines
+        .iter()
+        .find(|l| l["input"]["protocol"] == "modbus-tcp")
+        .unwrap();
+    assert_eq!(reply["reply"]["hex"], "00070000000701040401bb00d7");
+    let points = &lines.last().unwrap()["points"];
+    let value = |name: &str| {
+        points
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(value("room_temperature"), 21.5);
+    assert_eq!(value("setpoint"), 12.5);
+    assert_eq!(value("heat_energy"), 2850427);
+    // Distributes and publishes went out.
+    assert!(lines.iter().any(|l| l["outbound"]["to"] == "epa:app=0xFFFF"));
+    assert!(lines
+        .iter()
+        .any(|l| l["outbound"]["to"] == "wpan:pan=0x1234,short=0xFFFF"));
+}
+
+/// A map with problems is refused with every problem and its line; exit status 2.
+#[test]
+fn translate_refuses_a_bad_map() {
+    let dir = std::env::temp_dir().join(format!("causeway-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.toml");
+    std::fs::write(
+        &path,
+        "[[point]]\nname = \"x\"\nsource = { protocol = \"bacnet\" }\n[[point.target]]\nprotocol = \"modbus\"\ntable = \"coil\"\naddress = 0\ntype = \"f32\"\n",
+    )
+    .unwrap();
+    let out = causeway(
+        &["translate", "--map", path.to_str().unwrap(), "--from", "hex", "mbus:e5"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3: point \"x\": source: unknown protocol \"bacnet\""), "{err}");
+}
