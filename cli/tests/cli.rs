@@ -593,7 +593,11 @@ fn translate_feeds_the_map_from_captures_and_frames() {
         ],
         None,
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -618,7 +622,9 @@ fn translate_feeds_the_map_from_captures_and_frames() {
     assert_eq!(value("setpoint"), 12.5);
     assert_eq!(value("heat_energy"), 2850427);
     // Distributes and publishes went out.
-    assert!(lines.iter().any(|l| l["outbound"]["to"] == "epa:app=0xFFFF"));
+    assert!(lines
+        .iter()
+        .any(|l| l["outbound"]["to"] == "epa:app=0xFFFF"));
     assert!(lines
         .iter()
         .any(|l| l["outbound"]["to"] == "wpan:pan=0x1234,short=0xFFFF"));
@@ -636,10 +642,20 @@ fn translate_refuses_a_bad_map() {
     )
     .unwrap();
     let out = causeway(
-        &["translate", "--map", path.to_str().unwrap(), "--from", "hex", "mbus:e5"],
+        &[
+            "translate",
+            "--map",
+            path.to_str().unwrap(),
+            "--from",
+            "hex",
+            "mbus:e5",
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("line 3: point \"x\": source: unknown protocol \"bacnet\""), "{err}");
+    assert!(
+        err.contains("line 3: point \"x\": source: unknown protocol \"bacnet\""),
+        "{err}"
+    );
 }

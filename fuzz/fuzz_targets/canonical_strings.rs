@@ -5,7 +5,9 @@ use causeway_core::{DateTime, Decimal, PointId};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(id) = s.parse::<PointId>() {
         assert_eq!(id.to_string().parse::<PointId>().unwrap(), id);
     }

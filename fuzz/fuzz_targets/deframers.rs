@@ -27,12 +27,22 @@ fn run<D: Deframe>(d: D, data: &[u8], chunk: usize, check: impl Fn(&[u8])) {
 }
 
 fuzz_target!(|input: &[u8]| {
-    let Some((&c, data)) = input.split_first() else { return };
+    let Some((&c, data)) = input.split_first() else {
+        return;
+    };
     let chunk = usize::from(c % 32) + 1;
     for mode in [rtu::Mode::Requests, rtu::Mode::Responses, rtu::Mode::Bus] {
-        run(rtu::Deframer::new(mode), data, chunk, |f| assert!(rtu::Frame::new_checked(f).is_ok()));
+        run(rtu::Deframer::new(mode), data, chunk, |f| {
+            assert!(rtu::Frame::new_checked(f).is_ok())
+        });
     }
-    run(tcp::Deframer, data, chunk, |f| assert!(tcp::Frame::new_checked(f).is_ok()));
-    run(ascii::Deframer::default(), data, chunk, |f| assert!(f.first() == Some(&b':') && f.ends_with(b"\n")));
-    run(link::Deframer, data, chunk, |f| assert!(link::Frame::new_checked(f).is_ok()));
+    run(tcp::Deframer, data, chunk, |f| {
+        assert!(tcp::Frame::new_checked(f).is_ok())
+    });
+    run(ascii::Deframer::default(), data, chunk, |f| {
+        assert!(f.first() == Some(&b':') && f.ends_with(b"\n"))
+    });
+    run(link::Deframer, data, chunk, |f| {
+        assert!(link::Frame::new_checked(f).is_ok())
+    });
 });

@@ -19,7 +19,8 @@ fuzz_target!(|data: &[u8]| {
                 continue;
             };
             let mut out = [0u8; 4096];
-            let n = (codec.encode)(&options, &decoded.frame, &mut out).expect("decoded frames encode");
+            let n =
+                (codec.encode)(&options, &decoded.frame, &mut out).expect("decoded frames encode");
             let again = (codec.decode)(&options, &out[..n]).expect("encoded frames decode");
             let fc15_request = role == Role::Request && decoded.frame["function_code"] == 15;
             if fc15_request {

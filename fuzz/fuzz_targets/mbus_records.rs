@@ -28,8 +28,13 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(n, data.len(), "a clean iteration covers all the data");
     }
     for msb_first in [false, true] {
-        let _ = telegram_points(Device::MBusPrimary { address: 1 }, &records, msb_first, |p| {
-            let _ = p.value.as_f64();
-        });
+        let _ = telegram_points(
+            Device::MBusPrimary { address: 1 },
+            &records,
+            msb_first,
+            |p| {
+                let _ = p.value.as_f64();
+            },
+        );
     }
 });

@@ -20,7 +20,10 @@ fuzz_target!(|input: &[u8]| {
                 let off = usize::from(*off);
                 if a.insert(off, &data).is_ok() {
                     for (i, b) in data.iter().enumerate() {
-                        assert!(shadow[off + i].is_none_or(|s| s == *b), "accepted a conflict");
+                        assert!(
+                            shadow[off + i].is_none_or(|s| s == *b),
+                            "accepted a conflict"
+                        );
                         shadow[off + i] = Some(*b);
                     }
                 }
@@ -35,6 +38,9 @@ fuzz_target!(|input: &[u8]| {
             assert_eq!(shadow[i], Some(*b));
         }
     } else if let Some(t) = total {
-        assert!(shadow[..t].iter().any(Option::is_none), "all bytes present but not complete");
+        assert!(
+            shadow[..t].iter().any(Option::is_none),
+            "all bytes present but not complete"
+        );
     }
 });

@@ -20,10 +20,13 @@ fn check(o: &Outbound) {
             Frame::parse(&o.bytes, Fcs::Present).expect("802.15.4 frame parses");
         }
         Destination::MBus { .. } => {
-            causeway_codecs::mbus::link::Frame::new_checked(&o.bytes[..]).expect("M-Bus frame parses");
+            causeway_codecs::mbus::link::Frame::new_checked(&o.bytes[..])
+                .expect("M-Bus frame parses");
         }
         Destination::Modbus { .. } => {
-            Adu::parse(Framing::Tcp, &o.bytes).and_then(|a| a.request().map(|_| ())).expect("request parses");
+            Adu::parse(Framing::Tcp, &o.bytes)
+                .and_then(|a| a.request().map(|_| ()))
+                .expect("request parses");
         }
     }
 }
@@ -44,9 +47,27 @@ fuzz_target!(|data: &[u8]| {
         match op & 0x0F {
             0 => drop(t.ingest(Input::MBus(chunk), at)),
             1 => drop(t.ingest(Input::EpaMessage(chunk), at)),
-            2 => drop(t.ingest(Input::EpaFrame { frame: chunk, port: 35004 }, at)),
-            3 => drop(t.ingest(Input::Wpan { psdu: chunk, fcs: Fcs::Present }, at)),
-            4 => drop(t.ingest(Input::Wpan { psdu: chunk, fcs: Fcs::Absent }, at)),
+            2 => drop(t.ingest(
+                Input::EpaFrame {
+                    frame: chunk,
+                    port: 35004,
+                },
+                at,
+            )),
+            3 => drop(t.ingest(
+                Input::Wpan {
+                    psdu: chunk,
+                    fcs: Fcs::Present,
+                },
+                at,
+            )),
+            4 => drop(t.ingest(
+                Input::Wpan {
+                    psdu: chunk,
+                    fcs: Fcs::Absent,
+                },
+                at,
+            )),
             5..=8 => {
                 let framing = Framing::ALL[usize::from(op & 0x0F) - 5];
                 let mut out = [0u8; 600];

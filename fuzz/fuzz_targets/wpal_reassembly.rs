@@ -5,7 +5,11 @@
 use causeway_codecs::wiapa::{FragmentHeader, FragmentKey, NlType, Reassembly};
 use libfuzzer_sys::fuzz_target;
 
-const KEY: FragmentKey = FragmentKey { mac_src: None, nl_src: 1, tag: 1 };
+const KEY: FragmentKey = FragmentKey {
+    mac_src: None,
+    nl_src: 1,
+    tag: 1,
+};
 
 fuzz_target!(|input: &[u8]| {
     let [total, rest @ ..] = input else {
@@ -18,7 +22,12 @@ fuzz_target!(|input: &[u8]| {
     for op in rest.chunks(3) {
         let [off, len, val] = *op else { break };
         let data = vec![val; usize::from(len % 32)];
-        let f = FragmentHeader { tag: 1, flags: 1, offset: u16::from(off), total_len: total };
+        let f = FragmentHeader {
+            tag: 1,
+            flags: 1,
+            offset: u16::from(off),
+            total_len: total,
+        };
         if let Ok(done) = r.push(KEY, NlType::Data, &f, &data) {
             for (i, b) in data.iter().enumerate() {
                 let at = usize::from(off) + i;
@@ -34,7 +43,10 @@ fuzz_target!(|input: &[u8]| {
     }
     if complete {
         let _ = r.body();
-    } else if usize::from(total) <= 200 && shadow[..usize::from(total)].iter().all(Option::is_some) && total > 0 {
+    } else if usize::from(total) <= 200
+        && shadow[..usize::from(total)].iter().all(Option::is_some)
+        && total > 0
+    {
         panic!("every octet is in but the packet is not complete");
     }
 });

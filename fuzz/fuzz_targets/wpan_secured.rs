@@ -21,7 +21,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mode = (control >> 3) & 3;
-    let header_bytes = [0x41, 0xD8, 1, 0x34, 0x12, 0x01, 0x00, 1, 2, 3, 4, 5, 6, 7, 8];
+    let header_bytes = [
+        0x41, 0xD8, 1, 0x34, 0x12, 0x01, 0x00, 1, 2, 3, 4, 5, 6, 7, 8,
+    ];
     let (header, _) = Header::parse(&header_bytes).expect("a fixed header");
     let security = AuxSecurity {
         control: control & 0x1F,
@@ -33,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
         },
         key_index: (mode != 0).then_some(*c0),
     };
-    let header = Header { security: Some(security), ..header };
+    let header = Header {
+        security: Some(security),
+        ..header
+    };
     let Ok(clear) = MacPayload::parse(&header, payload, 0) else {
         return;
     };
@@ -42,6 +47,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let frame = Frame::parse(&out[..n], Fcs::Present).expect("an emitted frame parses");
-    let back = frame.unsecure(&store, &mut plain).expect("an emitted frame unsecures");
+    let back = frame
+        .unsecure(&store, &mut plain)
+        .expect("an emitted frame unsecures");
     assert_eq!(back, clear);
 });
