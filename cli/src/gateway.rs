@@ -32,29 +32,40 @@ use crate::translate::{now_ms, outbound_json, translator};
 use crate::{capture, Failure, KeyArgs};
 
 /// What `causeway gateway` was asked to run.
+#[derive(clap::Args)]
 pub struct Options {
     /// The map.
+    #[arg(long)]
     pub map: PathBuf,
-    /// Where the Modbus/TCP server listens.
+    /// Where the Modbus/TCP server listens (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:5020")]
     pub modbus_tcp: SocketAddr,
-    /// The M-Bus serial line.
+    /// The M-Bus serial line to read a meter on.
+    #[arg(long)]
     pub mbus_serial: Option<PathBuf>,
     /// Its speed.
+    #[arg(long, default_value_t = 2400)]
     pub mbus_baud: u32,
-    /// The meter's primary address.
+    /// The meter's primary address (254: whoever is on the line).
+    #[arg(long, default_value_t = 254)]
     pub mbus_address: u8,
-    /// Seconds between readouts.
+    /// Seconds between meter readouts.
+    #[arg(long, default_value_t = 10.0)]
     pub mbus_interval: f64,
-    /// Where EPA-S messages are received.
+    /// Where to receive EPA-S messages over UDP.
+    #[arg(long)]
     pub epa_udp: Option<SocketAddr>,
-    /// Where DISTRIBUTE and WRITE are sent.
+    /// Where to send EPA-S DISTRIBUTE and WRITE.
+    #[arg(long)]
     pub epa_peer: Option<SocketAddr>,
-    /// A capture to replay at start.
+    /// A capture whose points seed the translator at start.
+    #[arg(long)]
     pub replay: Option<PathBuf>,
-    /// Keys for secured 802.15.4 frames in the replay.
-    pub keys: KeyArgs,
-    /// Stop after this many seconds.
+    /// Stop after this many seconds (default: run until killed).
+    #[arg(long)]
     pub run_for: Option<f64>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 type Shared = Arc<Mutex<Translator>>;

@@ -189,40 +189,7 @@ enum Command {
     },
     /// Run a gateway: a Modbus/TCP server backed by the translator, fed from an M-Bus serial
     /// line, EPA-S over UDP and a replayed capture.
-    Gateway {
-        /// The map.
-        #[arg(long)]
-        map: PathBuf,
-        /// Where the Modbus/TCP server listens (port 0: any free port, printed at start).
-        #[arg(long, default_value = "127.0.0.1:5020")]
-        modbus_tcp: std::net::SocketAddr,
-        /// The M-Bus serial line to read a meter on.
-        #[arg(long)]
-        mbus_serial: Option<PathBuf>,
-        /// Its speed.
-        #[arg(long, default_value_t = 2400)]
-        mbus_baud: u32,
-        /// The meter's primary address (254: whoever is on the line).
-        #[arg(long, default_value_t = 254)]
-        mbus_address: u8,
-        /// Seconds between meter readouts.
-        #[arg(long, default_value_t = 10.0)]
-        mbus_interval: f64,
-        /// Where to receive EPA-S messages over UDP.
-        #[arg(long)]
-        epa_udp: Option<std::net::SocketAddr>,
-        /// Where to send EPA-S DISTRIBUTE and WRITE.
-        #[arg(long)]
-        epa_peer: Option<std::net::SocketAddr>,
-        /// A capture whose points seed the translator at start.
-        #[arg(long)]
-        replay: Option<PathBuf>,
-        /// Stop after this many seconds (default: run until killed).
-        #[arg(long)]
-        run_for: Option<f64>,
-        #[command(flatten)]
-        keys: KeyArgs,
-    },
+    Gateway(gateway::Options),
     /// Play an M-Bus meter on a serial line (answers SND_NKE, REQ_UD2 and SND_UD).
     SimulateMeter {
         /// Serial device.
@@ -313,31 +280,7 @@ fn main() -> ExitCode {
             }
             translate::run(&map, &pcaps, &frames, &keys, at)
         }
-        Command::Gateway {
-            map,
-            modbus_tcp,
-            mbus_serial,
-            mbus_baud,
-            mbus_address,
-            mbus_interval,
-            epa_udp,
-            epa_peer,
-            replay,
-            run_for,
-            keys,
-        } => gateway::run(gateway::Options {
-            map,
-            modbus_tcp,
-            mbus_serial,
-            mbus_baud,
-            mbus_address,
-            mbus_interval,
-            epa_udp,
-            epa_peer,
-            replay,
-            keys,
-            run_for,
-        }),
+        Command::Gateway(opts) => gateway::run(opts),
         Command::SimulateMeter {
             serial,
             address,
