@@ -44,16 +44,6 @@ pub fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// Where an outbound message goes, as text.
-pub fn destination(d: &Destination) -> String {
-    match d {
-        Destination::Epa { app } => format!("epa:app=0x{app:04X}"),
-        Destination::Wpan { pan, short } => format!("wpan:pan=0x{pan:04X},short=0x{short:04X}"),
-        Destination::MBus { address } => format!("mbus:addr={address}"),
-        Destination::Modbus { unit } => format!("modbus:unit={unit}"),
-    }
-}
-
 /// An outbound message as JSON, decoded by the codec of its protocol.
 pub fn outbound_json(t: &Translator, o: &Outbound) -> Json {
     let decoded = |protocol: &str, role: Option<Role>| {
@@ -74,7 +64,7 @@ pub fn outbound_json(t: &Translator, o: &Outbound) -> Json {
         Destination::Modbus { .. } => decoded("modbus-tcp", Some(Role::Request)),
     };
     let name = t.map().points.get(o.point).map(|p| p.name.as_str());
-    json!({"point": name, "to": destination(&o.destination), "hex": registry::hex(&o.bytes), "frame": frame})
+    json!({"point": name, "to": o.destination.device().to_string(), "hex": registry::hex(&o.bytes), "frame": frame})
 }
 
 /// Every map point's state at `now`.

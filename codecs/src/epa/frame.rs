@@ -55,6 +55,29 @@ pub fn parse_message(payload: &[u8], base: usize) -> Result<(Header, Body<'_>, u
     Ok((header, body, end))
 }
 
+/// Writes an EPA-S message (header with `body_len` computed, then body) into `out`; returns its
+/// length. What a UDP socket carries; [`Frame::emit`] wraps it in its carrier.
+pub fn emit_message(header: &Header, body: &Body<'_>, out: &mut [u8]) -> Result<usize> {
+    let body_len = body.buffer_len();
+    let header = Header {
+        body_len: u16::try_from(body_len).map_err(|_| {
+            Error::new(
+                Layer::Epa,
+                4,
+                ErrorKind::Oversize {
+                    limit: 0xFFFF,
+                    found: body_len,
+                },
+            )
+        })?,
+        ..*header
+    };
+    let mut w = Writer::new(out, Layer::Epa);
+    header.emit(&mut w)?;
+    body.emit(&mut w)?;
+    Ok(w.pos())
+}
+
 impl<'a> Frame<'a> {
     /// Parses an Ethernet frame (without FCS) carrying EPA-S on EtherType 0x88CB, or on UDP with
     /// `udp_port` as source or destination port.
@@ -134,25 +157,8 @@ impl<'a> Frame<'a> {
     /// Writes the frame into `out`: `body_len`, the EtherType, IPv4 and UDP lengths and
     /// checksums are computed; frames shorter than 60 octets are padded. Returns the length.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize> {
-        let body_len = self.body.buffer_len();
-        let header = Header {
-            body_len: u16::try_from(body_len).map_err(|_| {
-                Error::new(
-                    Layer::Epa,
-                    4,
-                    ErrorKind::Oversize {
-                        limit: 0xFFFF,
-                        found: body_len,
-                    },
-                )
-            })?,
-            ..self.header
-        };
         let mut message = [0u8; 1500];
-        let mut m = Writer::new(&mut message, Layer::Epa);
-        header.emit(&mut m)?;
-        self.body.emit(&mut m)?;
-        let n = m.pos();
+        let n = emit_message(&self.header, &self.body, &mut message)?;
         let message = message.get(..n).unwrap_or(&[]);
         let mut w = Writer::new(out, Layer::Ethernet);
         match &self.carrier {

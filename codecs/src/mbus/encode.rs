@@ -152,6 +152,61 @@ pub fn dif_bytes(
     Ok(n)
 }
 
+/// Writes one number record: DIF and DIFEs, `vib` (the VIF and any VIFEs, or `FB`/`FD` and the
+/// true VIF), and `value` coded as `data_field` (`0x1`–`0x4`, `0x6`, `0x7` integers; `0x5` real;
+/// `0x9`–`0xC`, `0xE` BCD). A value the coding cannot hold is an error.
+#[allow(clippy::too_many_arguments)]
+pub fn write_number(
+    w: &mut Writer<'_>,
+    vib: &[u8],
+    function: Function,
+    storage: u64,
+    tariff: u32,
+    subunit: u32,
+    data_field: u8,
+    value: i64,
+) -> Result<()> {
+    let mut dif = [0u8; 11];
+    let n = dif_bytes(data_field, function, storage, tariff, subunit, &mut dif)?;
+    w.put(dif.get(..n).unwrap_or(&[]))?;
+    w.put(vib)?;
+    let len = super::record::data_len(data_field).ok_or(Error::invalid(
+        L,
+        w.pos(),
+        "data field",
+        "a fixed-length coding",
+        u64::from(data_field),
+    ))?;
+    let mut data = [0u8; 8];
+    let out = data.get_mut(..len).unwrap_or(&mut []);
+    let fits = match data_field {
+        0x9..=0xC | 0xE => encode_bcd(value, out),
+        0x5 => {
+            out.copy_from_slice(&(value as f32).to_le_bytes());
+            true
+        }
+        _ => {
+            let bytes = value.to_le_bytes();
+            out.copy_from_slice(bytes.get(..len).unwrap_or(&[]));
+            len >= 8
+                || (value >> (8 * len as u32 - 1)) == 0
+                || (value >> (8 * len as u32 - 1)) == -1
+        }
+    };
+    if !fits {
+        return Err(Error::new(
+            L,
+            w.pos(),
+            ErrorKind::Oversize {
+                limit: len,
+                found: 8,
+            },
+        ));
+    }
+    w.put(out)?;
+    Ok(())
+}
+
 /// Writes an RSP_UD (CI 72) telegram: header, then records, then length and checksum on
 /// [`RspUd::finish`].
 #[derive(Debug)]
@@ -220,44 +275,16 @@ impl<'o> RspUd<'o> {
         data_field: u8,
         value: i64,
     ) -> Result<&mut Self> {
-        let mut dif = [0u8; 11];
-        let n = dif_bytes(data_field, function, storage, tariff, subunit, &mut dif)?;
-        self.w.put(dif.get(..n).unwrap_or(&[]))?;
-        self.w.put(vib)?;
-        let len = super::record::data_len(data_field).ok_or(Error::invalid(
-            L,
-            self.w.pos(),
-            "data field",
-            "a fixed-length coding",
-            u64::from(data_field),
-        ))?;
-        let mut data = [0u8; 8];
-        let out = data.get_mut(..len).unwrap_or(&mut []);
-        let fits = match data_field {
-            0x9..=0xC | 0xE => encode_bcd(value, out),
-            0x5 => {
-                out.copy_from_slice(&(value as f32).to_le_bytes());
-                true
-            }
-            _ => {
-                let bytes = value.to_le_bytes();
-                out.copy_from_slice(bytes.get(..len).unwrap_or(&[]));
-                len >= 8
-                    || (value >> (8 * len as u32 - 1)) == 0
-                    || (value >> (8 * len as u32 - 1)) == -1
-            }
-        };
-        if !fits {
-            return Err(Error::new(
-                L,
-                self.w.pos(),
-                ErrorKind::Oversize {
-                    limit: len,
-                    found: 8,
-                },
-            ));
-        }
-        self.w.put(out)?;
+        write_number(
+            &mut self.w,
+            vib,
+            function,
+            storage,
+            tariff,
+            subunit,
+            data_field,
+            value,
+        )?;
         Ok(self)
     }
 

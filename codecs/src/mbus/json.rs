@@ -143,9 +143,7 @@ fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
     }
     if let (Some(ci), Some(a)) = (f.ci(), f.address()) {
         frame.insert("ci".into(), json!(ci));
-        let data = bytes
-            .get(Frame::<&[u8]>::DATA_OFFSET..bytes.len().saturating_sub(2))
-            .unwrap_or(&[]);
+        let data = f.into_data();
         let body = app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)?;
         body_points(a, &body, |p| points.push(p))?;
         // Bytes the typed fields of these bodies do not cover are kept as raw `data`.

@@ -156,6 +156,21 @@ pub enum FrameKind {
     Long,
 }
 
+/// The data after the CI field of a checked frame of `kind` (empty for other frames).
+fn data_of(kind: FrameKind, b: &[u8]) -> &[u8] {
+    match kind {
+        FrameKind::Control | FrameKind::Long => b.get(7..b.len().saturating_sub(2)).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
+impl<'a> Frame<&'a [u8]> {
+    /// [`Frame::data`], borrowed for as long as the frame's bytes.
+    pub fn into_data(self) -> &'a [u8] {
+        data_of(self.kind(), self.buffer)
+    }
+}
+
 impl<T: AsRef<[u8]>> Frame<T> {
     /// Checks one whole frame (no bytes after it).
     pub fn new_checked(buffer: T) -> Result<Self> {
@@ -215,13 +230,7 @@ impl<T: AsRef<[u8]>> Frame<T> {
 
     /// The data after the CI field (empty for other frames).
     pub fn data(&self) -> &[u8] {
-        let b = self.buffer.as_ref();
-        match self.kind() {
-            FrameKind::Control | FrameKind::Long => {
-                b.get(7..b.len().saturating_sub(2)).unwrap_or(&[])
-            }
-            _ => &[],
-        }
+        data_of(self.kind(), self.buffer.as_ref())
     }
 
     /// Offset of [`Frame::data`] in the frame (for error offsets of upper layers).

@@ -107,6 +107,17 @@ impl Field {
         }
     }
 
+    /// The bits of its register a `bool` or `bits` field occupies (`0xFFFF` for other types,
+    /// which fill whole registers); bits past 15 are outside the register.
+    pub fn bit_mask(&self) -> u32 {
+        let width = match self.data_type {
+            DataType::Bool => 1,
+            DataType::Bits if self.bits != 0 => u32::from(self.bits.min(16)),
+            _ => 16,
+        };
+        ((1u32 << width) - 1) << u32::from(self.bit.min(15))
+    }
+
     fn is_bit_table(&self) -> bool {
         matches!(self.table, ModbusTable::Coil | ModbusTable::DiscreteInput)
     }
@@ -199,20 +210,11 @@ impl Field {
                 return Ok(());
             }
             DataType::Bool | DataType::Bits => {
-                let width = if self.bits == 0 || self.data_type == DataType::Bool {
-                    if self.data_type == DataType::Bool {
-                        1
-                    } else {
-                        16
-                    }
-                } else {
-                    u32::from(self.bits.min(16))
-                };
                 let raw = match value {
                     Value::Bool(b) => u64::from(*b),
                     other => u64::try_from(self.unscale_int(other)?).map_err(|_| range_error())?,
                 };
-                let mask = ((1u32 << width) - 1) << u32::from(self.bit.min(15));
+                let mask = self.bit_mask();
                 let current = u32::from(u16::from_be_bytes(be8::<2>(dst)));
                 let shifted =
                     (u32::try_from(raw).map_err(|_| range_error())?) << u32::from(self.bit.min(15));

@@ -500,21 +500,10 @@ impl Map {
                         if field.count() == 0 {
                             errors.push(err(line, "a string or bytes field needs length".into()));
                         }
-                        let mask = match field.data_type {
-                            DataType::Bool | DataType::Bits if !bit_table => {
-                                let width = if field.data_type == DataType::Bool || field.bits == 0
-                                {
-                                    if field.data_type == DataType::Bool {
-                                        1
-                                    } else {
-                                        16
-                                    }
-                                } else {
-                                    u32::from(field.bits.min(16))
-                                };
-                                (((1u32 << width) - 1) << u32::from(field.bit.min(15))) as u16
-                            }
-                            _ => 0xFFFF,
+                        let mask = if bit_table {
+                            0xFFFF
+                        } else {
+                            field.bit_mask() as u16
                         };
                         used.push((
                             field.table,

@@ -157,6 +157,8 @@ pub struct Translator {
     epa_sent: Vec<Published>,
     wpan_sent: Vec<Published>,
     modbus: modbus_server::Image,
+    /// The map's Modbus source fields, one register map per unit id.
+    modbus_sources: Vec<crate::modbus::map::RegisterMap>,
     counters: outbound::Counters,
 }
 
@@ -236,6 +238,7 @@ impl Translator {
         let n = map.points.len();
         Ok(Translator {
             modbus: modbus_server::Image::new(&map),
+            modbus_sources: modbus_sources(&map),
             states: alloc::vec![PointState::default(); n],
             epa_sent: alloc::vec![Published::default(); n],
             wpan_sent: alloc::vec![Published::default(); n],
@@ -336,8 +339,8 @@ impl Translator {
         keys: &KeyStore<'_>,
         now_ms: u64,
     ) -> Result<usize> {
-        let mut points = Vec::new();
         let mut scratch = [0u8; 128];
+        let mut points = Vec::new();
         if let Input::ModbusExchange {
             framing,
             request,
@@ -346,46 +349,50 @@ impl Translator {
         {
             let req = crate::modbus::adu::Adu::parse(framing, request)?;
             let resp = crate::modbus::adu::Adu::parse(framing, response)?;
-            let unit = resp.unit_id;
-            let fields = self
-                .map
-                .points
-                .iter()
-                .filter_map(|p| match &p.source {
-                    Source::Modbus { unit_id, field } if *unit_id == unit => {
-                        Some(crate::modbus::map::NamedField {
-                            name: p.name.clone(),
-                            field: *field,
-                        })
-                    }
-                    _ => None,
-                })
-                .collect();
-            let map = crate::modbus::map::RegisterMap { unit, fields };
+            let (unit, req, resp) = (resp.unit_id, req.request()?, resp.response()?);
             let device = Device::Modbus {
                 unit,
                 host: None,
                 port: None,
             };
-            let (req, resp) = (req.request()?, resp.response()?);
-            crate::modbus::points::map_points(device, &map, &req, &resp, |p| {
-                points.push(p.into_owned())
-            });
-        } else {
-            collect(input, keys, &mut scratch, &mut |p| {
-                points.push(p.into_owned())
-            })?;
+            if let Some(map) = self.modbus_sources.iter().find(|m| m.unit == unit) {
+                crate::modbus::points::map_points(device, map, &req, &resp, |p| points.push(p));
+            }
+            return Ok(points.iter().map(|p| self.ingest_point(p, now_ms)).sum());
         }
+        collect(input, keys, &mut scratch, &mut |p| points.push(p))?;
         Ok(points.iter().map(|p| self.ingest_point(p, now_ms)).sum())
     }
 }
 
+/// The map's Modbus source fields as register maps, one per unit id.
+fn modbus_sources(map: &Map) -> Vec<crate::modbus::map::RegisterMap> {
+    let mut maps: Vec<crate::modbus::map::RegisterMap> = Vec::new();
+    for p in &map.points {
+        let Source::Modbus { unit_id, field } = &p.source else {
+            continue;
+        };
+        let named = crate::modbus::map::NamedField {
+            name: p.name.clone(),
+            field: *field,
+        };
+        match maps.iter_mut().find(|m| m.unit == *unit_id) {
+            Some(m) => m.fields.push(named),
+            None => maps.push(crate::modbus::map::RegisterMap {
+                unit: *unit_id,
+                fields: alloc::vec![named],
+            }),
+        }
+    }
+    maps
+}
+
 /// The points of one input, as its codec gives them.
-fn collect(
-    input: Input<'_>,
+fn collect<'a>(
+    input: Input<'a>,
     keys: &KeyStore<'_>,
-    scratch: &mut [u8],
-    sink: &mut dyn FnMut(Point<'_>),
+    scratch: &'a mut [u8],
+    sink: &mut dyn FnMut(Point<'a>),
 ) -> Result<()> {
     match input {
         Input::MBus(bytes) => {
@@ -393,7 +400,11 @@ fn collect(
             let (Some(address), Some(ci)) = (frame.address(), frame.ci()) else {
                 return Ok(());
             };
-            let body = crate::mbus::app::parse(ci, frame.data(), 7)?;
+            let body = crate::mbus::app::parse(
+                ci,
+                frame.into_data(),
+                crate::mbus::link::Frame::<&[u8]>::DATA_OFFSET,
+            )?;
             crate::mbus::points::body_points(address, &body, &mut *sink)
         }
         Input::ModbusExchange { .. } => Ok(()),

@@ -17,7 +17,7 @@ use super::map::{MBusWrite, Source, Target};
 use super::{convert, Published, StatusCode, Translator};
 use crate::cursor::Writer;
 use crate::error::{Error, ErrorKind, Layer, Result};
-use crate::fieldbus::{TypeCode, TypedValue};
+use crate::fieldbus::TypedValue;
 use crate::ieee802154::{
     self, Fcs, FrameControl, FrameType, Header as MacHeader, KeyStore, Version,
 };
@@ -51,6 +51,25 @@ pub enum Destination {
         /// Unit id.
         unit: u8,
     },
+}
+
+impl Destination {
+    /// The canonical device it goes to (its `Display` is the canonical device string).
+    pub const fn device(&self) -> Device {
+        match *self {
+            Destination::Epa { app } => Device::Epa { app },
+            Destination::Wpan { pan, short } => Device::Wpan {
+                pan,
+                addr: WpanAddr::Short(short),
+            },
+            Destination::MBus { address } => Device::MBusPrimary { address },
+            Destination::Modbus { unit } => Device::Modbus {
+                unit,
+                host: None,
+                port: None,
+            },
+        }
+    }
 }
 
 /// A message the translator wants sent.
@@ -140,26 +159,11 @@ fn not_representable(layer: Layer, what: &'static str) -> Error {
     Error::new(layer, 0, ErrorKind::Unsupported { what, found: 0 })
 }
 
-/// Writes an EPA-S message (header with `body_len` filled in, then body) into a new vector.
+/// An EPA-S message (header and body) in a new vector.
 fn epa_message(header: crate::epa::Header, body: &crate::epa::Body<'_>) -> Result<Vec<u8>> {
-    let len = body.buffer_len();
-    let mut out = vec![0u8; crate::epa::header::HEADER_LEN + len];
-    let mut w = Writer::new(&mut out, Layer::Epa);
-    crate::epa::Header {
-        body_len: u16::try_from(len).map_err(|_| {
-            Error::new(
-                Layer::Epa,
-                4,
-                ErrorKind::Oversize {
-                    limit: usize::from(u16::MAX),
-                    found: len,
-                },
-            )
-        })?,
-        ..header
-    }
-    .emit(&mut w)?;
-    body.emit(&mut w)?;
+    let mut out = vec![0u8; crate::epa::header::HEADER_LEN + body.buffer_len()];
+    let n = crate::epa::frame::emit_message(&header, body, &mut out)?;
+    out.truncate(n);
     Ok(out)
 }
 
@@ -228,52 +232,26 @@ fn mbus_write(
             (f.is_finite() && f.abs() < 9.2e18).then_some(f as i64)
         })
         .ok_or(not_representable(l, "a number for an M-Bus record"))?;
-    let mut data = Vec::with_capacity(32);
-    let mut dif = [0u8; 11];
-    let n = crate::mbus::encode::dif_bytes(
-        write.data_field,
+    let mut data = [0u8; 32];
+    let mut w = Writer::new(&mut data, l);
+    crate::mbus::encode::write_number(
+        &mut w,
+        &write.vib,
         causeway_core::Function::Instantaneous,
         0,
         0,
         0,
-        &mut dif,
+        write.data_field,
+        raw,
     )?;
-    data.extend_from_slice(dif.get(..n).unwrap_or(&[]));
-    data.extend_from_slice(&write.vib);
-    let len = crate::mbus::record::data_len(write.data_field)
-        .ok_or(not_representable(l, "a fixed-length data field coding"))?;
-    match write.data_field {
-        0x9..=0xC | 0xE => {
-            let mut bcd = vec![0u8; len];
-            let mut v =
-                u64::try_from(raw).map_err(|_| not_representable(l, "a negative BCD value"))?;
-            for b in bcd.iter_mut() {
-                *b = ((v % 10) as u8) | (((v / 10 % 10) as u8) << 4);
-                v /= 100;
-            }
-            if v != 0 {
-                return Err(not_representable(l, "a value wider than the BCD field"));
-            }
-            data.extend_from_slice(&bcd);
-        }
-        _ => {
-            let bytes = raw.to_le_bytes();
-            let fits = len >= 8
-                || (raw >> (8 * len as u32 - 1)) == 0
-                || (raw >> (8 * len as u32 - 1)) == -1;
-            if !fits {
-                return Err(not_representable(l, "a value wider than the integer field"));
-            }
-            data.extend_from_slice(bytes.get(..len).unwrap_or(&[]));
-        }
-    }
+    let data = w.written();
     let c = if fcb {
         crate::mbus::link::CField::SND_UD | crate::mbus::link::CField::FCB
     } else {
         crate::mbus::link::CField::SND_UD
     };
     let mut out = vec![0u8; data.len() + 9];
-    let n = crate::mbus::link::emit_long(c, write.address, 0x51, &data, &mut out)?;
+    let n = crate::mbus::link::emit_long(c, write.address, 0x51, data, &mut out)?;
     out.truncate(n);
     Ok(out)
 }
@@ -424,11 +402,6 @@ impl Translator {
         })
     }
 
-    /// The value of point `index` typed for an EPA-S or WPA-L target.
-    fn typed_for<'v>(value: &'v Value<'static>, code: TypeCode) -> Option<TypedValue<'v>> {
-        TypedValue::from_value(code, value)
-    }
-
     /// EPA-S DISTRIBUTE messages and WPA-L PUBLISH frames for every target whose point changed
     /// (value, quality, or staleness) since it was last published, or whose cycle came round.
     /// DISTRIBUTE carries the quality octet of [`StatusCode::quality_octet`]; WPA-L PUBLISH has
@@ -470,7 +443,7 @@ impl Translator {
                         let Some(value) = convert(&state.value, state.unit, unit) else {
                             continue;
                         };
-                        let Some(typed) = Self::typed_for(&value, data_type) else {
+                        let Some(typed) = TypedValue::from_value(data_type, &value) else {
                             continue;
                         };
                         let ts_ns = state
@@ -516,7 +489,7 @@ impl Translator {
                         let Some(value) = convert(&state.value, state.unit, unit) else {
                             continue;
                         };
-                        let Some(typed) = Self::typed_for(&value, data_type) else {
+                        let Some(typed) = TypedValue::from_value(data_type, &value) else {
                             continue;
                         };
                         let node = &self.map.wpan;
@@ -582,11 +555,11 @@ impl Translator {
         else {
             return Ok(None);
         };
-        let node = self.map.wpan.clone();
+        let (short, node_pan) = (self.map.wpan.short, self.map.wpan.pan);
         let AslBody::ReadReq { attr } = pdu.body else {
             return Ok(None);
         };
-        if (nl.dst != node.short && nl.dst != 0xFFFF) || pdu.header.dst_uao == 0xFF {
+        if (nl.dst != short && nl.dst != 0xFFFF) || pdu.header.dst_uao == 0xFF {
             return Ok(None);
         }
         let uao = pdu.header.dst_uao;
@@ -611,7 +584,7 @@ impl Translator {
             let s = self.status(*i, now_ms);
             status = s.wpan_status();
             if status == 0 {
-                typed = Self::typed_for(value, *data_type);
+                typed = TypedValue::from_value(*data_type, value);
                 if typed.is_none() {
                     status = 0x80 | StatusCode::Bad as u8;
                 }
@@ -633,7 +606,7 @@ impl Translator {
             body,
         };
         let seq = next(&mut self.counters.mac_seq, |v| v.wrapping_add(1));
-        let pan = frame.header.pan().unwrap_or(node.pan);
-        wpan_frame(seq, pan, node.short, nl.src, response).map(Some)
+        let pan = frame.header.pan().unwrap_or(node_pan);
+        wpan_frame(seq, pan, short, nl.src, response).map(Some)
     }
 }
