@@ -388,20 +388,13 @@ impl<'a> TypedValue<'a> {
     /// range-checked, booleans as 0/1, bytes as OCTET_STRING / BIT_STRING, text as
     /// VISIBLE_STRING when it is plain octets. `None` when the value does not fit the type.
     pub fn from_value(code: TypeCode, value: &'a Value<'_>) -> Option<Self> {
-        let number = || -> Option<f64> {
-            match value {
-                Value::Bool(b) => Some(f64::from(u8::from(*b))),
-                other => other.as_f64(),
-            }
-        };
+        let number = || value.as_f64();
         let int = || -> Option<i128> {
-            let v = match value {
-                Value::Int(i) => return Some(i128::from(*i)),
-                Value::UInt(u) => return Some(i128::from(*u)),
-                _ => number()?,
-            };
-            let r = libm_round(v);
-            (r.is_finite() && r.abs() < 1.9e19).then_some(r as i128)
+            match value {
+                Value::Int(i) => Some(i128::from(*i)),
+                Value::UInt(u) => Some(i128::from(*u)),
+                _ => round_half_away(number()?),
+            }
         };
         Some(match code {
             TypeCode::BOOLEAN => TypedValue::Boolean(u8::from(number()? != 0.0)),
@@ -419,18 +412,16 @@ impl<'a> TypedValue<'a> {
                 (f.is_finite() || !v.is_finite()).then_some(TypedValue::Float32(f))?
             }
             TypeCode::FLOAT64 => TypedValue::Float64(number()?),
-            TypeCode::OCTET_STRING | TypeCode::BIT_STRING => match value {
-                Value::Bytes(b) if code == TypeCode::OCTET_STRING => {
-                    TypedValue::OctetString(b.as_slice())
-                }
+            TypeCode::OCTET_STRING => match value {
+                Value::Bytes(b) => TypedValue::OctetString(b.as_slice()),
+                _ => return None,
+            },
+            TypeCode::BIT_STRING => match value {
                 Value::Bytes(b) => TypedValue::BitString(b.as_slice()),
                 _ => return None,
             },
             TypeCode::VISIBLE_STRING => match value {
-                Value::Text(t) => match t.raw() {
-                    Some((bytes, false)) => TypedValue::VisibleString(bytes),
-                    _ => return None,
-                },
+                Value::Text(t) => TypedValue::VisibleString(t.raw().filter(|r| !r.1)?.0),
                 _ => return None,
             },
             _ => return None,
@@ -499,20 +490,20 @@ impl<'a> TypedValue<'a> {
     }
 }
 
-/// Rounds half away from zero without `std`.
-fn libm_round(v: f64) -> f64 {
-    if !v.is_finite() {
-        return v;
+/// `v` rounded half away from zero, when it is a finite number an i128 holds comfortably.
+fn round_half_away(v: f64) -> Option<i128> {
+    if !v.is_finite() || v.abs() >= 1.9e19 {
+        return None;
     }
-    let t = v as i128 as f64;
-    let frac = v - t;
-    if frac >= 0.5 {
-        t + 1.0
+    let t = v as i128;
+    let frac = v - t as f64;
+    Some(if frac >= 0.5 {
+        t + 1
     } else if frac <= -0.5 {
-        t - 1.0
+        t - 1
     } else {
         t
-    }
+    })
 }
 
 #[cfg(test)]

@@ -715,14 +715,15 @@ fn check_count(at: usize, field: &'static str, expected: usize, found: usize) ->
     }
 }
 
-fn check_size(pdu: &[u8]) -> Result<()> {
-    if pdu.len() > MAX_PDU {
+/// A PDU of `len` octets must fit the 253 octets of MODBUS Application Protocol §4.1.
+fn check_size(len: usize) -> Result<()> {
+    if len > MAX_PDU {
         return Err(Error::new(
             L,
             0,
             ErrorKind::Oversize {
                 limit: MAX_PDU,
-                found: pdu.len(),
+                found: len,
             },
         ));
     }
@@ -732,7 +733,7 @@ fn check_size(pdu: &[u8]) -> Result<()> {
 impl<'a> Request<'a> {
     /// Parses a request PDU (function code first).
     pub fn parse(pdu: &'a [u8]) -> Result<Self> {
-        check_size(pdu)?;
+        check_size(pdu.len())?;
         let mut r = Reader::new(pdu, L);
         let fc = FunctionCode(r.u8()?);
         let req = match fc {
@@ -916,17 +917,7 @@ impl<'a> Request<'a> {
 
     /// Writes the PDU into `out`; returns its length.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize> {
-        let len = self.buffer_len();
-        if len > MAX_PDU {
-            return Err(Error::new(
-                L,
-                0,
-                ErrorKind::Oversize {
-                    limit: MAX_PDU,
-                    found: len,
-                },
-            ));
-        }
+        check_size(self.buffer_len())?;
         let mut w = Writer::new(out, L);
         w.u8(self.function().0)?;
         match *self {
@@ -1070,7 +1061,7 @@ fn byte_count(n: usize) -> Result<u8> {
 impl<'a> Response<'a> {
     /// Parses a response PDU (function code first).
     pub fn parse(pdu: &'a [u8]) -> Result<Self> {
-        check_size(pdu)?;
+        check_size(pdu.len())?;
         let mut r = Reader::new(pdu, L);
         let fc = FunctionCode(r.u8()?);
         if fc.is_exception() {
@@ -1286,17 +1277,7 @@ impl<'a> Response<'a> {
 
     /// Writes the PDU into `out`; returns its length.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize> {
-        let len = self.buffer_len();
-        if len > MAX_PDU {
-            return Err(Error::new(
-                L,
-                0,
-                ErrorKind::Oversize {
-                    limit: MAX_PDU,
-                    found: len,
-                },
-            ));
-        }
+        check_size(self.buffer_len())?;
         let mut w = Writer::new(out, L);
         w.u8(self.function().0)?;
         match *self {
