@@ -132,41 +132,28 @@ impl WpanFrame {
     ) -> Result<Self, Error> {
         let bytes = input.as_slice().get(range.clone()).unwrap_or(&[]);
         let frame = Frame::parse(bytes, fcs)?;
+        let mut plain = Vec::new();
         let clear = match keys.filter(|k| !k.keys.is_empty()) {
             Some(k) if frame.is_secured() => {
-                let mut plain = Vec::new();
-                unsecure(&frame, &k.store(), &mut plain)?;
+                let p = unsecure(&frame, &k.store(), &mut plain)?;
+                check_payload(wpal, &frame, Some(&p))?;
                 Some(plain)
             }
-            _ => None,
+            _ if frame.is_secured() => {
+                check_payload(wpal, &frame, None)?;
+                None
+            }
+            _ => {
+                check_payload(wpal, &frame, Some(&frame.body()?))?;
+                None
+            }
         };
-        let f = WpanFrame {
+        Ok(WpanFrame {
             span: input.span(range),
             fcs,
             wpal,
             clear,
-        };
-        f.parse(bytes, |frame, p| f.check_payload(frame, p))?;
-        Ok(f)
-    }
-
-    /// Reading the clear payload checks it; with `wpal`, a data frame's WPA-L payload too.
-    fn check_payload(
-        &self,
-        frame: &Frame<'_>,
-        payload: Option<&MacPayload<'_>>,
-    ) -> Result<(), Error> {
-        if let (true, FrameType::DATA, Some(Content::Payload(p))) = (
-            self.wpal,
-            frame.header.frame_type,
-            payload.map(|p| p.content),
-        ) {
-            if !p.is_empty() {
-                let base = frame.header_len() + payload.map_or(0, |p| p.ies.bytes().len());
-                Packet::parse(p, base)?;
-            }
-        }
-        Ok(())
+        })
     }
 
     /// The frame and its clear payload (`None`: secured and not unsecured).
@@ -423,6 +410,23 @@ impl WpanFrame {
     }
 }
 
+/// Reading the clear payload checks it; with `wpal`, a data frame's WPA-L payload too.
+fn check_payload(
+    wpal: bool,
+    frame: &Frame<'_>,
+    payload: Option<&MacPayload<'_>>,
+) -> Result<(), Error> {
+    if let (true, FrameType::DATA, Some(Content::Payload(p))) =
+        (wpal, frame.header.frame_type, payload.map(|p| p.content))
+    {
+        if !p.is_empty() {
+            let base = frame.header_len() + payload.map_or(0, |p| p.ies.bytes().len());
+            Packet::parse(p, base)?;
+        }
+    }
+    Ok(())
+}
+
 /// Rebuilds a pickled frame.
 #[pyfunction]
 fn _wpan_frame(
@@ -441,7 +445,7 @@ fn _wpan_frame(
         wpal,
         clear,
     };
-    f.parse(input.as_slice(), |frame, p| f.check_payload(frame, p))
+    f.parse(input.as_slice(), |frame, p| check_payload(wpal, frame, p))
         .map_err(|e| decode_error(py, &e))?;
     Ok(f)
 }
