@@ -438,27 +438,12 @@ pub unsafe extern "C" fn causeway_epa_emit(
     out_len: *mut usize,
     err: *mut causeway_error,
 ) -> causeway_result {
-    guard(|| {
-        if frame.is_null() || out_len.is_null() {
-            return CAUSEWAY_NULL_ARGUMENT;
-        }
-        let Some(out) = (unsafe { output(buf, cap) }) else {
-            return CAUSEWAY_NULL_ARGUMENT;
-        };
-        // SAFETY: checked non-NULL; the caller's struct.
-        let c = unsafe { &*frame };
-        match from_c(c).and_then(|f| f.emit(out)) {
-            Ok(n) => {
-                // SAFETY: checked non-NULL.
-                unsafe { out_len.write(n) };
-                CAUSEWAY_OK
-            }
-            Err(e) if matches!(e.kind, causeway_codecs::ErrorKind::Capacity { .. }) => {
-                fail(err, &e);
-                CAUSEWAY_BUFFER_TOO_SMALL
-            }
-            Err(e) => fail(err, &e),
-        }
+    if frame.is_null() {
+        return CAUSEWAY_NULL_ARGUMENT;
+    }
+    // SAFETY: checked non-NULL; the caller's struct.
+    crate::build(buf, cap, out_len, err, |out| {
+        from_c(unsafe { &*frame })?.emit(out)
     })
 }
 

@@ -136,7 +136,17 @@ pub(crate) fn emit(
     })
 }
 
-/// Runs `f`, turning a panic into `CAUSEWAY_PANIC` (with `std`; without it panics abort).
+/// [`emit`] for writers that read no caller bytes (builders from arguments or structs).
+pub(crate) fn build(
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+    err: *mut causeway_error,
+    f: impl FnOnce(&mut [u8]) -> Result<usize, causeway_codecs::Error>,
+) -> causeway_result {
+    emit([].as_ptr(), 0, buf, cap, out_len, err, |_, out| f(out))
+}
+
 /// The shape of the decode exports: checks the pointers, runs `decode` on the caller's bytes,
 /// writes its result to `out` only on success and reports a failure in `err`.
 pub(crate) fn decode_into<T>(
@@ -165,6 +175,7 @@ pub(crate) fn decode_into<T>(
     })
 }
 
+/// Runs `f`, turning a panic into `CAUSEWAY_PANIC` (with `std`; without it panics abort).
 pub(crate) fn guard(f: impl FnOnce() -> causeway_result) -> causeway_result {
     #[cfg(feature = "std")]
     {

@@ -411,15 +411,9 @@ pub unsafe extern "C" fn causeway_mbus_req_ud2(
     cap: usize,
     out_len: *mut usize,
 ) -> causeway_result {
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| encode::req_ud2(address, fcb, b),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| {
+        encode::req_ud2(address, fcb, b)
+    })
 }
 
 /// Writes SND_NKE to `address`.
@@ -433,15 +427,9 @@ pub unsafe extern "C" fn causeway_mbus_snd_nke(
     cap: usize,
     out_len: *mut usize,
 ) -> causeway_result {
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| encode::snd_nke(address, b),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| {
+        encode::snd_nke(address, b)
+    })
 }
 
 /// Writes the selection of a secondary address (SND_UD, CI 52, address 253). `id` is 8 BCD
@@ -465,15 +453,9 @@ pub unsafe extern "C" fn causeway_mbus_select(
         version: (version != 0xFF).then_some(version),
         medium: (medium != 0xFF).then_some(medium),
     };
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| encode::select(&sel, b),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| {
+        encode::select(&sel, b)
+    })
 }
 
 /// Writes SND_UD giving the slave at `address` the primary address `new_address`.
@@ -488,15 +470,9 @@ pub unsafe extern "C" fn causeway_mbus_set_primary_address(
     cap: usize,
     out_len: *mut usize,
 ) -> causeway_result {
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| encode::set_primary_address(address, new_address, b),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| {
+        encode::set_primary_address(address, new_address, b)
+    })
 }
 
 /// Reading one meter completely (opaque; see `causeway_mbus_read_meter_*`).
@@ -601,15 +577,9 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_transmit(
     let Some(m) = (unsafe { m.as_mut() }) else {
         return CAUSEWAY_NULL_ARGUMENT;
     };
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| m.inner.transmit(b).map(|n| n.unwrap_or(0)),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| {
+        m.inner.transmit(b).map(|n| n.unwrap_or(0))
+    })
 }
 
 /// A frame arrived from the line (as the M-Bus stream found it).
@@ -687,15 +657,9 @@ pub unsafe extern "C" fn causeway_mbus_rsp_ud_begin(
         version,
         medium: Medium(medium),
     };
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        len,
-        core::ptr::null_mut(),
-        |_, b| encode::RspUd::new(b, address, identity, access_number, status).map(|r| r.len()),
-    )
+    crate::build(buf, cap, len, core::ptr::null_mut(), |b| {
+        encode::RspUd::new(b, address, identity, access_number, status).map(|r| r.len())
+    })
 }
 
 /// Appends a numeric record to the telegram in `buf` (`*len` bytes so far, updated): VIF bytes
@@ -760,15 +724,9 @@ pub unsafe extern "C" fn causeway_mbus_rsp_ud_finish(
     let Some(&start) = (unsafe { len.as_ref() }) else {
         return CAUSEWAY_NULL_ARGUMENT;
     };
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        len,
-        core::ptr::null_mut(),
-        |_, b| encode::RspUd::resume(b, start).finish(),
-    )
+    crate::build(buf, cap, len, core::ptr::null_mut(), |b| {
+        encode::RspUd::resume(b, start).finish()
+    })
 }
 
 /// Secondary-address scanning (opaque; see `causeway_mbus_scan_*`).
@@ -836,15 +794,9 @@ pub unsafe extern "C" fn causeway_mbus_scan_transmit(
     let Some(s) = (unsafe { s.as_mut() }) else {
         return CAUSEWAY_NULL_ARGUMENT;
     };
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| s.inner.transmit(b).map(|n| n.unwrap_or(0)),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| {
+        s.inner.transmit(b).map(|n| n.unwrap_or(0))
+    })
 }
 
 /// Reports what happened on the line: `what` is 0 a frame (`frame`, `len`), 1 silence

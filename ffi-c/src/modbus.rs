@@ -465,15 +465,7 @@ pub unsafe extern "C" fn causeway_modbus_read_request(
         FunctionCode::READ_INPUT_REGISTERS => Request::ReadInputRegisters { address, quantity },
         _ => return CAUSEWAY_BAD_ARGUMENT,
     };
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| req.emit(b),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| req.emit(b))
 }
 
 /// Builds a FC 3 / FC 4 response PDU from `count` register values.
@@ -512,15 +504,7 @@ pub unsafe extern "C" fn causeway_modbus_registers_response(
         } else {
             Response::ReadInputRegisters { values: r }
         };
-        emit(
-            [].as_ptr(),
-            0,
-            buf,
-            cap,
-            out_len,
-            core::ptr::null_mut(),
-            |_, b| resp.emit(b),
-        )
+        crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| resp.emit(b))
     })
 }
 
@@ -540,15 +524,7 @@ pub unsafe extern "C" fn causeway_modbus_exception_response(
         function: FunctionCode(function_code & 0x7F),
         code: ExceptionCode(code),
     };
-    emit(
-        [].as_ptr(),
-        0,
-        buf,
-        cap,
-        out_len,
-        core::ptr::null_mut(),
-        |_, b| resp.emit(b),
-    )
+    crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| resp.emit(b))
 }
 
 /// Canonical points of a Modbus exchange: the values read at the request's addresses, values
@@ -663,15 +639,7 @@ pub unsafe extern "C" fn causeway_modbus_write_request(
             }
             _ => return CAUSEWAY_BAD_ARGUMENT,
         };
-        emit(
-            [].as_ptr(),
-            0,
-            buf,
-            cap,
-            out_len,
-            core::ptr::null_mut(),
-            |_, b| req.emit(b),
-        )
+        crate::build(buf, cap, out_len, core::ptr::null_mut(), |b| req.emit(b))
     })
 }
 

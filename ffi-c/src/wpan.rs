@@ -554,7 +554,7 @@ pub unsafe extern "C" fn causeway_wpan_emit(
     if frame.is_null() {
         return CAUSEWAY_NULL_ARGUMENT;
     }
-    crate::emit([].as_ptr(), 0, buf, cap, out_len, err, |_, out| {
+    crate::build(buf, cap, out_len, err, |out| {
         // SAFETY: checked non-NULL; the caller's struct and table.
         let c = unsafe { &*frame };
         let keys = unsafe { Keys::read(keys) }?;
@@ -581,7 +581,7 @@ pub unsafe extern "C" fn causeway_wpan_payload_emit(
     if payload.is_null() {
         return CAUSEWAY_NULL_ARGUMENT;
     }
-    crate::emit([].as_ptr(), 0, buf, cap, out_len, err, |_, out| {
+    crate::build(buf, cap, out_len, err, |out| {
         let mut w = Writer::new(out, Layer::Ieee802154);
         // SAFETY: checked non-NULL; the caller's struct.
         write_payload(unsafe { &*payload }, &mut w)?;
@@ -1038,7 +1038,7 @@ pub unsafe extern "C" fn causeway_wpal_emit(
         return CAUSEWAY_NULL_ARGUMENT;
     }
     // SAFETY: checked non-NULL; the caller's struct.
-    crate::emit([].as_ptr(), 0, buf, cap, out_len, err, |_, out| {
+    crate::build(buf, cap, out_len, err, |out| {
         write_packet(unsafe { &*packet }, out)
     })
 }
