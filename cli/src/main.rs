@@ -191,26 +191,7 @@ enum Command {
     /// line, EPA-S over UDP and a replayed capture.
     Gateway(gateway::Options),
     /// Play an M-Bus meter on a serial line (answers SND_NKE, REQ_UD2 and SND_UD).
-    SimulateMeter {
-        /// Serial device.
-        #[arg(long)]
-        serial: PathBuf,
-        /// Primary address.
-        #[arg(long, default_value_t = 1)]
-        address: u8,
-        /// Identification number.
-        #[arg(long, default_value = "12345678")]
-        id: String,
-        /// Manufacturer.
-        #[arg(long, default_value = "HYD")]
-        manufacturer: String,
-        /// Medium (4 = heat).
-        #[arg(long, default_value_t = 4)]
-        medium: u8,
-        /// A record `VIB:CODING:VALUE` (hex VIF/VIFEs, hex DIF data field, raw value).
-        #[arg(long = "record", value_parser = meter::parse_record)]
-        records: Vec<meter::RecordSpec>,
-    },
+    SimulateMeter(meter::MeterOptions),
     /// List the protocols compiled into this build.
     Protocols,
 }
@@ -281,21 +262,7 @@ fn main() -> ExitCode {
             translate::run(&map, &pcaps, &frames, &keys, at)
         }
         Command::Gateway(opts) => gateway::run(opts),
-        Command::SimulateMeter {
-            serial,
-            address,
-            id,
-            manufacturer,
-            medium,
-            records,
-        } => meter::run(meter::MeterOptions {
-            serial,
-            address,
-            id,
-            manufacturer,
-            medium,
-            records,
-        }),
+        Command::SimulateMeter(opts) => meter::run(opts),
         Command::Protocols => {
             for c in registry::codecs() {
                 println!(

@@ -42,18 +42,25 @@ pub fn parse_record(text: &str) -> Result<RecordSpec, String> {
 }
 
 /// What the simulated meter is.
+#[derive(clap::Args)]
 pub struct MeterOptions {
     /// Serial device.
+    #[arg(long)]
     pub serial: PathBuf,
     /// Primary address.
+    #[arg(long, default_value_t = 1)]
     pub address: u8,
-    /// Identification number (8 digits).
+    /// Identification number.
+    #[arg(long, default_value = "12345678")]
     pub id: String,
-    /// Manufacturer (3 letters).
+    /// Manufacturer.
+    #[arg(long, default_value = "HYD")]
     pub manufacturer: String,
-    /// Medium code.
+    /// Medium (4 = heat).
+    #[arg(long, default_value_t = 4)]
     pub medium: u8,
-    /// Records.
+    /// A record `VIB:CODING:VALUE` (hex VIF/VIFEs, hex DIF data field, raw value).
+    #[arg(long = "record", value_parser = parse_record)]
     pub records: Vec<RecordSpec>,
 }
 
