@@ -26,6 +26,9 @@
 #define CAUSEWAY_MBUS 1
 #define CAUSEWAY_EPA 1
 #define CAUSEWAY_WIAPA 1
+#ifndef CAUSEWAY_NO_STD
+#define CAUSEWAY_TRANSLATE 1
+#endif
 #endif
 
 
@@ -173,6 +176,54 @@ typedef enum {
 } causeway_mbus_event;
 #endif
 
+#if defined(CAUSEWAY_TRANSLATE)
+// The state of a map point, as a Modbus status register shows it.
+typedef enum {
+#if defined(CAUSEWAY_TRANSLATE)
+  // A Good value within its staleness limit.
+  CAUSEWAY_STATUS_GOOD = 0,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // An Uncertain value.
+  CAUSEWAY_STATUS_UNCERTAIN = 1,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // A Bad value.
+  CAUSEWAY_STATUS_BAD = 2,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // No value for longer than the staleness limit.
+  CAUSEWAY_STATUS_STALE = 3,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // No value yet.
+  CAUSEWAY_STATUS_NO_DATA = 4,
+#endif
+} causeway_point_status;
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Where a [`causeway_outbound`] goes.
+typedef enum {
+#if defined(CAUSEWAY_TRANSLATE)
+  // An EPA-S application (`app`); `bytes` is an EPA-S message (a UDP payload).
+  CAUSEWAY_DESTINATION_EPA = 0,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // A WPA-L node (`pan`, `short_addr`); `bytes` is an 802.15.4 frame with FCS.
+  CAUSEWAY_DESTINATION_WPAN = 1,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // An M-Bus slave (`address`); `bytes` is a link-layer frame.
+  CAUSEWAY_DESTINATION_MBUS = 2,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // A Modbus server (`address` is the unit id); `bytes` is a Modbus/TCP request ADU.
+  CAUSEWAY_DESTINATION_MODBUS = 3,
+#endif
+} causeway_destination_kind;
+#endif
+
 #if defined(CAUSEWAY_WIAPA)
 // What a MAC payload holds.
 typedef enum {
@@ -243,6 +294,54 @@ typedef enum {
 } causeway_direction;
 #endif
 
+#if defined(CAUSEWAY_TRANSLATE)
+// The kind of a frame given to [`causeway_translator_ingest`].
+typedef enum {
+#if defined(CAUSEWAY_TRANSLATE)
+  // An M-Bus link-layer frame.
+  CAUSEWAY_INPUT_MBUS = 0,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // An Ethernet frame (without FCS) carrying EPA-S, raw or on UDP `epa_port`.
+  CAUSEWAY_INPUT_EPA_FRAME = 1,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // An EPA-S message (header and body), as a UDP socket delivers it.
+  CAUSEWAY_INPUT_EPA_MESSAGE = 2,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // An 802.15.4 frame with FCS carrying WPA-L.
+  CAUSEWAY_INPUT_WPAN = 3,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // An 802.15.4 frame without FCS carrying WPA-L.
+  CAUSEWAY_INPUT_WPAN_NO_FCS = 4,
+#endif
+} causeway_translator_input;
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// How a Modbus ADU travels.
+typedef enum {
+#if defined(CAUSEWAY_TRANSLATE)
+  // Modbus/TCP (MBAP header).
+  CAUSEWAY_FRAMING_TCP = 0,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // RTU (binary, CRC).
+  CAUSEWAY_FRAMING_RTU = 1,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // ASCII (hex text, LRC).
+  CAUSEWAY_FRAMING_ASCII = 2,
+#endif
+#if defined(CAUSEWAY_TRANSLATE)
+  // RTU ADUs in a TCP stream.
+  CAUSEWAY_FRAMING_RTU_OVER_TCP = 3,
+#endif
+} causeway_modbus_framing;
+#endif
+
 // A domain transfer being reassembled (opaque), in caller storage.
 typedef struct causeway_epa_domain causeway_epa_domain;
 
@@ -258,6 +357,12 @@ typedef struct causeway_mbus_scan causeway_mbus_scan;
 
 // A stream deframer (opaque).
 typedef struct causeway_stream causeway_stream;
+
+#if defined(CAUSEWAY_TRANSLATE)
+// A translator: the map, each map point's last value and the target images. Create with
+// [`causeway_translator_new`], free with [`causeway_translator_free`].
+typedef struct causeway_translator causeway_translator;
+#endif
 
 #if defined(CAUSEWAY_WIAPA)
 // An NL packet being reassembled from its fragments (opaque), in caller storage.
@@ -652,6 +757,97 @@ typedef struct {
   causeway_bytes bytes;
 } causeway_stream_event;
 
+#if defined(CAUSEWAY_TRANSLATE)
+// One problem of a map: the TOML line (1-based; 0 when unknown), the point it belongs to
+// (empty when none) and what is wrong. Views are valid during the callback only.
+typedef struct {
+  // TOML line.
+  size_t line;
+  // The point's name, UTF-8, not NUL-terminated.
+  causeway_bytes point;
+  // The problem, UTF-8, not NUL-terminated.
+  causeway_bytes message;
+} causeway_map_error;
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Called once per map problem.
+typedef void (*causeway_map_error_callback)(const causeway_map_error *error, void *user);
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// One AES-128 key and the frames it applies to.
+typedef struct {
+  // The key.
+  uint8_t key[16];
+  // Only frames of `pan`.
+  bool has_pan;
+  // The PAN.
+  uint16_t pan;
+  // Only frames from `src`: 0 any sender, 2 a short address, 3 an extended address.
+  uint8_t src_mode;
+  // The sender.
+  uint64_t src;
+  // Only frames naming `key_index`.
+  bool has_key_index;
+  // The key index.
+  uint8_t key_index;
+} causeway_wpan_key;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// The extended address of a node known by its short address (for CCM* nonces).
+typedef struct {
+  // PAN.
+  uint16_t pan;
+  // Short address.
+  uint16_t short_addr;
+  // Extended address.
+  uint64_t ext;
+} causeway_wpan_address;
+#endif
+
+#if defined(CAUSEWAY_WIAPA)
+// Keys and address mappings (either array may be NULL with a count of 0).
+typedef struct {
+  // The keys.
+  const causeway_wpan_key *keys;
+  // How many.
+  size_t n_keys;
+  // The address mappings.
+  const causeway_wpan_address *addresses;
+  // How many.
+  size_t n_addresses;
+} causeway_wpan_keys;
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// A message the translator wants sent. Valid during the callback only.
+typedef struct {
+  // Index of the map point it carries.
+  size_t point;
+  // Where it goes.
+  causeway_destination_kind kind;
+  // EPA-S application id.
+  uint16_t app;
+  // 802.15.4 PAN id.
+  uint16_t pan;
+  // 802.15.4 short address (0xFFFF: broadcast).
+  uint16_t short_addr;
+  // M-Bus primary address or Modbus unit id.
+  uint8_t address;
+  // The canonical device string, NUL-terminated.
+  uint8_t device[CAUSEWAY_DEVICE_LEN];
+  // The bytes to send.
+  causeway_bytes bytes;
+} causeway_outbound;
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Called once per outbound message.
+typedef void (*causeway_outbound_callback)(const causeway_outbound *outbound, void *user);
+#endif
+
 #if defined(CAUSEWAY_WIAPA)
 // An 802.15.4 frame: header fields, payload and MIC as views, FCS. When decoding, `payload` is
 // the MAC payload as sent (still encrypted when secured); when emitting, the clear payload.
@@ -716,52 +912,6 @@ typedef struct {
   // The FCS.
   uint16_t fcs;
 } causeway_wpan_frame;
-#endif
-
-#if defined(CAUSEWAY_WIAPA)
-// One AES-128 key and the frames it applies to.
-typedef struct {
-  // The key.
-  uint8_t key[16];
-  // Only frames of `pan`.
-  bool has_pan;
-  // The PAN.
-  uint16_t pan;
-  // Only frames from `src`: 0 any sender, 2 a short address, 3 an extended address.
-  uint8_t src_mode;
-  // The sender.
-  uint64_t src;
-  // Only frames naming `key_index`.
-  bool has_key_index;
-  // The key index.
-  uint8_t key_index;
-} causeway_wpan_key;
-#endif
-
-#if defined(CAUSEWAY_WIAPA)
-// The extended address of a node known by its short address (for CCM* nonces).
-typedef struct {
-  // PAN.
-  uint16_t pan;
-  // Short address.
-  uint16_t short_addr;
-  // Extended address.
-  uint64_t ext;
-} causeway_wpan_address;
-#endif
-
-#if defined(CAUSEWAY_WIAPA)
-// Keys and address mappings (either array may be NULL with a count of 0).
-typedef struct {
-  // The keys.
-  const causeway_wpan_key *keys;
-  // How many.
-  size_t n_keys;
-  // The address mappings.
-  const causeway_wpan_address *addresses;
-  // How many.
-  size_t n_addresses;
-} causeway_wpan_keys;
 #endif
 
 #if defined(CAUSEWAY_WIAPA)
@@ -1468,6 +1618,197 @@ causeway_result causeway_stream_next(causeway_stream *stream,
 // # Safety
 // `stream` valid.
 causeway_result causeway_stream_line_idle(causeway_stream *stream);
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Reads a map from TOML text (`len` bytes of UTF-8) and creates a translator for it in `*out`.
+// An invalid map is `CAUSEWAY_INVALID`: `on_error` (may be NULL) is called once for every
+// problem found, each with its TOML line. Free the translator with [`causeway_translator_free`].
+//
+// # Safety
+// `toml` readable for `len`; `out` valid; `on_error` NULL or callable with `user`.
+causeway_result causeway_translator_new(const uint8_t *toml,
+                                        size_t len,
+                                        causeway_map_error_callback on_error,
+                                        void *user,
+                                        causeway_translator **out);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Frees a translator from [`causeway_translator_new`] (NULL is ignored).
+//
+// # Safety
+// `t` must come from `causeway_translator_new` and not be used afterwards.
+void causeway_translator_free(causeway_translator *t);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// The number of points of the map in `*out`.
+//
+// # Safety
+// `t` valid; `out` valid.
+causeway_result causeway_translator_point_count(causeway_translator *t, size_t *out);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// The index of the map point called `name` (`len` bytes of UTF-8) in `*out`;
+// `CAUSEWAY_BAD_ARGUMENT` when the map has no such point.
+//
+// # Safety
+// `t` valid; `name` readable for `len`; `out` valid.
+causeway_result causeway_translator_index_of(causeway_translator *t,
+                                             const uint8_t *name,
+                                             size_t len,
+                                             size_t *out);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// The name of map point `index` in `*out` (a view into the translator, valid while it lives).
+//
+// # Safety
+// `t` valid; `out` valid.
+causeway_result causeway_translator_point_name(causeway_translator *t,
+                                               size_t index,
+                                               causeway_bytes *out);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Map point `index` at `now_ms` as a canonical point of its source (value in the point's unit;
+// a stale value is Uncertain with reason `stale`) in `*out`, and its status in `*status` (may
+// be NULL). Text and bytes values are views into the translator, valid until the next call that
+// changes it.
+//
+// # Safety
+// `t` valid; `out` valid; `status` NULL or valid.
+causeway_result causeway_translator_point(causeway_translator *t,
+                                          size_t index,
+                                          uint64_t now_ms,
+                                          causeway_point *out,
+                                          causeway_point_status *status);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Decodes a frame of `kind` (a [`causeway_translator_input`]) and ingests its points; `*updated`
+// is how many map points it updated. `epa_port` is EPA-S's UDP port for
+// `CAUSEWAY_INPUT_EPA_FRAME`; `keys` (may be NULL) unsecure 802.15.4 frames.
+//
+// # Safety
+// `t` valid; `frame` readable for `len`; `keys` NULL or valid; `updated` valid; `err` valid or
+// NULL.
+causeway_result causeway_translator_ingest(causeway_translator *t,
+                                           uint32_t kind,
+                                           const uint8_t *frame,
+                                           size_t len,
+                                           uint16_t epa_port,
+                                           const causeway_wpan_keys *keys,
+                                           uint64_t now_ms,
+                                           size_t *updated,
+                                           causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Ingests a Modbus exchange seen on a line or socket: the request ADU and the response ADU to
+// it, both of `framing` (a [`causeway_modbus_framing`]); the map's Modbus source fields take
+// their values from the response. `*updated` is how many map points it updated.
+//
+// # Safety
+// `t` valid; `request` / `response` readable for their lengths; `updated` valid; `err` valid
+// or NULL.
+causeway_result causeway_translator_ingest_modbus(causeway_translator *t,
+                                                  uint32_t framing,
+                                                  const uint8_t *request,
+                                                  size_t request_len,
+                                                  const uint8_t *response,
+                                                  size_t response_len,
+                                                  uint64_t now_ms,
+                                                  size_t *updated,
+                                                  causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Ingests a canonical point (as the decoders give them, or built by the caller): every map
+// point whose source it is takes its value. `*updated` is how many map points it updated;
+// `CAUSEWAY_BAD_ARGUMENT` when the point's device, address, unit, quantity, reason or value
+// kind is not one causeway knows.
+//
+// # Safety
+// `t` valid; `point` valid with its views readable; `updated` valid.
+causeway_result causeway_translator_ingest_point(causeway_translator *t,
+                                                 const causeway_point *point,
+                                                 uint64_t now_ms,
+                                                 size_t *updated);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Answers a Modbus request ADU of `framing` from the image into `buf` (`cap` at least 260
+// octets for TCP, 513 for ASCII); `*out_len` is the reply's length, 0 when a server on a serial
+// line stays silent (a broadcast, another unit). A write to writable points calls `on_outbound`
+// (may be NULL) with the requests for their sources. A request that fails its framing checks is
+// an error (nothing to send); a request the server cannot carry out gets its exception.
+//
+// # Safety
+// `t` valid; `request` readable for `len`; `buf` writable for `cap`; `out_len` valid;
+// `on_outbound` NULL or callable with `user`; `err` valid or NULL.
+causeway_result causeway_translator_modbus_request(causeway_translator *t,
+                                                   uint32_t framing,
+                                                   const uint8_t *request,
+                                                   size_t len,
+                                                   uint64_t now_ms,
+                                                   uint8_t *buf,
+                                                   size_t cap,
+                                                   size_t *out_len,
+                                                   causeway_outbound_callback on_outbound,
+                                                   void *user,
+                                                   causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Calls `cb` with every EPA-S DISTRIBUTE and WPA-L PUBLISH due at `now_ms`: for points whose
+// value or status changed since last published, or whose cycle came round.
+//
+// # Safety
+// `t` valid; `cb` NULL or callable with `user`; `err` valid or NULL.
+causeway_result causeway_translator_publish(causeway_translator *t,
+                                            uint64_t now_ms,
+                                            causeway_outbound_callback cb,
+                                            void *user,
+                                            causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Answers a WPA-L READ_REQ (an 802.15.4 frame, with FCS when `with_fcs`) from the attribute
+// table: the READ_RSP frame (with FCS) goes to `buf`, `*out_len` is its length, 0 when the
+// frame is not a READ_REQ for this node.
+//
+// # Safety
+// `t` valid; `psdu` readable for `len`; `buf` writable for `cap`; `out_len` valid; `err` valid
+// or NULL.
+causeway_result causeway_translator_wpan_request(causeway_translator *t,
+                                                 const uint8_t *psdu,
+                                                 size_t len,
+                                                 bool with_fcs,
+                                                 uint64_t now_ms,
+                                                 uint8_t *buf,
+                                                 size_t cap,
+                                                 size_t *out_len,
+                                                 causeway_error *err);
+#endif
+
+#if defined(CAUSEWAY_TRANSLATE)
+// Builds the request that sets map point `index` to `value` (in `unit`, a UCUM code; NULL for
+// the point's own unit) at its source, and calls `cb` with it. `CAUSEWAY_BAD_ARGUMENT` for a
+// value of kind `CAUSEWAY_VALUE_OTHER` or a unit causeway does not know.
+//
+// # Safety
+// `t` valid; `value` valid with its views readable; `unit` NULL or a C string; `cb` NULL or
+// callable with `user`; `err` valid or NULL.
+causeway_result causeway_translator_write(causeway_translator *t,
+                                          size_t index,
+                                          const causeway_value *value,
+                                          const char *unit,
+                                          causeway_outbound_callback cb,
+                                          void *user,
+                                          causeway_error *err);
+#endif
 
 #if defined(CAUSEWAY_WIAPA)
 // Decodes an 802.15.4 frame (with its FCS, which must match, when `with_fcs`; pcap link types

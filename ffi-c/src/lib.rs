@@ -26,6 +26,8 @@ mod mbus;
 mod modbus;
 mod point;
 mod stream;
+#[cfg(feature = "translate")]
+mod translate;
 #[cfg(feature = "wiapa")]
 mod wpan;
 
@@ -38,6 +40,8 @@ pub use mbus::*;
 pub use modbus::*;
 pub use point::*;
 pub use stream::*;
+#[cfg(feature = "translate")]
+pub use translate::*;
 #[cfg(feature = "wiapa")]
 pub use wpan::*;
 

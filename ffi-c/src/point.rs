@@ -227,7 +227,7 @@ impl Write for Fixed<'_> {
     }
 }
 
-fn cstring(dst: &mut [u8], what: impl core::fmt::Display) {
+pub(crate) fn cstring(dst: &mut [u8], what: impl core::fmt::Display) {
     dst.fill(0);
     let mut f = Fixed { buf: dst, len: 0 };
     let _ = write!(f, "{what}");

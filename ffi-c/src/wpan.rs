@@ -81,7 +81,7 @@ pub struct causeway_wpan_keys {
 }
 
 /// The keys of a C table, copied into fixed arrays (no heap).
-struct Keys {
+pub(crate) struct Keys {
     keys: [Key; CAUSEWAY_WPAN_MAX_KEYS],
     n: usize,
     addresses: [ExtendedAddress; CAUSEWAY_WPAN_MAX_ADDRESSES],
@@ -121,7 +121,7 @@ impl Keys {
     ///
     /// # Safety
     /// `table` NULL or valid, its arrays readable for their counts.
-    unsafe fn read(table: *const causeway_wpan_keys) -> Result<Keys, Error> {
+    pub(crate) unsafe fn read(table: *const causeway_wpan_keys) -> Result<Keys, Error> {
         let mut out = Keys {
             keys: [Key::any([0; 16]); CAUSEWAY_WPAN_MAX_KEYS],
             n: 0,
@@ -186,7 +186,7 @@ impl Keys {
         Ok(out)
     }
 
-    fn store(&self) -> KeyStore<'_> {
+    pub(crate) fn store(&self) -> KeyStore<'_> {
         KeyStore {
             keys: self.keys.get(..self.n).unwrap_or(&[]),
             addresses: self.addresses.get(..self.m).unwrap_or(&[]),
@@ -194,7 +194,7 @@ impl Keys {
     }
 }
 
-const fn fcs_of(with_fcs: bool) -> Fcs {
+pub(crate) const fn fcs_of(with_fcs: bool) -> Fcs {
     if with_fcs {
         Fcs::Present
     } else {

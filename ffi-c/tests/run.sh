@@ -17,7 +17,7 @@ diff -u ffi-c/include/causeway.h target/c/causeway.h
 CC=${CC:-cc}
 CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I ffi-c/include)
 LIBS=(target/debug/libcauseway.a -lpthread -ldl -lm)
-for t in api vectors; do
+for t in api vectors translate; do
   "$CC" "${CFLAGS[@]}" "ffi-c/tests/$t.c" "${LIBS[@]}" -o "target/c/$t"
   "$CC" "${CFLAGS[@]}" -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
     "ffi-c/tests/$t.c" "${LIBS[@]}" -o "target/c/$t-asan"
@@ -27,11 +27,14 @@ done
 run() { echo "+ $*"; "$@"; }
 run target/c/api
 run target/c/vectors target/c/vectors.txt
+run target/c/translate
 run target/c/api-asan
 run target/c/vectors-asan target/c/vectors.txt
+run target/c/translate-asan
 VG=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite)
 run "${VG[@]}" target/c/api
 run "${VG[@]}" target/c/vectors target/c/vectors.txt
+run "${VG[@]}" target/c/translate
 run "${VG[@]}" target/c/gateway samples/uart-mbus.bin samples/uart-modbus-rtu.bin > target/c/gateway.out
 grep -q "Modbus reply:   01 03 08" target/c/gateway.out
 grep -q "rec:1 = 54.321 m3" target/c/gateway.out
