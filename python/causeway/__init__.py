@@ -11,9 +11,11 @@ live in :mod:`causeway.modbus`, :mod:`causeway.mbus`, :mod:`causeway.epa` and :m
 
 from . import epa, mbus, modbus, wpan
 from ._causeway import (
+    Outbound,
     Point,
     Skipped,
     Stream,
+    Translator,
     __version__,
     decode,
     decode_many,
@@ -22,7 +24,7 @@ from ._causeway import (
     encode_into,
     protocols,
 )
-from ._errors import ChecksumError, DecodeError, EncodeError, Error, IncompleteError
+from ._errors import ChecksumError, DecodeError, EncodeError, Error, IncompleteError, MapError
 
 __all__ = [
     "ChecksumError",
@@ -30,9 +32,12 @@ __all__ = [
     "EncodeError",
     "Error",
     "IncompleteError",
+    "MapError",
+    "Outbound",
     "Point",
     "Skipped",
     "Stream",
+    "Translator",
     "__version__",
     "decode",
     "decode_many",

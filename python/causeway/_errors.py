@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["Error", "DecodeError", "ChecksumError", "IncompleteError", "EncodeError"]
+__all__ = ["Error", "DecodeError", "ChecksumError", "IncompleteError", "EncodeError", "MapError"]
 
 
 class Error(Exception):
@@ -63,3 +63,14 @@ class IncompleteError(DecodeError):
 class EncodeError(Error, ValueError):
     """A frame description that cannot be encoded (a missing or out-of-range field, or an
     output buffer that is too small)."""
+
+
+class MapError(ValueError):
+    """A translation map with problems; ``errors`` lists every one as ``(line, point, message)``
+    (line 0 when unknown, point ``None`` when the problem belongs to no point)."""
+
+    errors: list[tuple[int, str | None, str]]
+
+    def __init__(self, message: str, errors: list[tuple[int, str | None, str]]) -> None:
+        super().__init__(message)
+        self.errors = errors

@@ -14,6 +14,7 @@ mod errors;
 mod input;
 mod mbus;
 mod modbus;
+mod translate;
 mod wpan;
 
 /// The native module.
@@ -25,5 +26,6 @@ fn _causeway(m: &Bound<'_, PyModule>) -> PyResult<()> {
     mbus::register(m)?;
     epa::register(m)?;
     wpan::register(m)?;
+    translate::register(m)?;
     Ok(())
 }

@@ -63,6 +63,14 @@ def wpan_values(frame: bytes, key: bytes) -> list[float]:
     return [p.value for p in f.points() if isinstance(p.value, float)]
 
 
+def gateway_reply(map_text: str, publish: bytes, request: bytes) -> tuple[bytes | None, list[str]]:
+    t = causeway.Translator(map_text)
+    t.ingest("wpan", publish, now_ms=0)
+    reply, outbound = t.modbus_request("modbus-rtu", request, now_ms=0)
+    sent = [o.destination for o in outbound + t.publish(now_ms=0)]
+    return reply, sent
+
+
 def describe(error: causeway.DecodeError) -> str:
     return f"{error.layer} at {error.offset}: {error.kind}"
 
@@ -80,6 +88,13 @@ def main() -> None:
     request = request_bytes()
     assert stream_units([request[:3], request[3:] + request]) == [17, 17]
     assert scan_once() is not None
+    room = (
+        '[[point]]\nname = "room"\nsource = { protocol = "wpan", short = 0x0102, uao = 1, attr = 2 }\n'
+        '[[point.target]]\nprotocol = "modbus"\ntable = "input"\naddress = 0\ntype = "f32"\n'
+    )
+    read_input = bytes.fromhex("01 04 00 00 00 02 71 cb")
+    reply, sent = gateway_reply(room, publish, read_input)
+    assert reply is not None and reply[3:7] == bytes.fromhex("41480000") and sent == []
     try:
         causeway.decode("modbus-rtu", request[:-1], role="request")
     except causeway.DecodeError as e:
