@@ -54,6 +54,10 @@ out=$(cargo run --release -q -p causeway-cli -- pcap samples/modbus-tcp.pcap --m
 lines=$(printf '%s\n' "$out" | grep -c '"protocol":"modbus-tcp"')
 [ "$lines" -ge 16 ] || { echo "expected at least 16 decoded Modbus frames, got $lines"; exit 1; }
 
+step "gateway under load beside pymodbus (short run; the figures in BENCHMARKS.md come from a longer one)"
+cargo build --release -q -p causeway-cli --bin causeway --example modbus_load
+timeout 300 python3 cli/tests/gateway_load.py --clients 16 --seconds 2 --faults 2
+
 step "Python package: pip install ./python in a fresh virtualenv, pytest, benchmarks run once"
 venv=target/python-venv
 rm -rf "$venv"
