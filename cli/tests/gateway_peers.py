@@ -7,7 +7,8 @@ end of a socat pty pair, the gateway on the other; EPA-S arrives over UDP. Then:
 - pymodbus 3.11 and mbpoll (libmodbus) read the meter's values from the gateway's registers in the
   map's types and word orders (float32 CDAB, u32 ABCD, i16 tenths);
 - a pymodbus write to the EPA-S set point comes out as an EPA-S WRITE at the EPA-S peer, and a
-  coil write as a WPA-L WRITE_REQ frame;
+  coil write as a WPA-L WRITE_REQ frame, and a write of a writable M-Bus point reaches the
+  meter over the pty as SND_UD;
 - clients that send garbage, oversize lengths or disconnect mid-frame are dropped, and the image
   still serves the next client.
 
@@ -77,12 +78,34 @@ def main():
     # temperature 44.3 degC (VIF 5A, 4 BCD).
     meter = start([EXE, "simulate-meter", "--serial", meter_tty, "--address", "1",
                    "--record", "06:0c:2850427", "--record", "13:0c:703476", "--record", "5a:0a:443"])
-    wait_for(lines_of(meter), "meter")
+    meter_out = lines_of(meter)
+    wait_for(meter_out, "meter")
+
+    # The sample map and one writable M-Bus point: Modbus holding 20..22 (u32 kWh) written to the
+    # meter as SND_UD with VIF 06 (energy, kWh) and a 32-bit integer (DIF 04).
+    map_path = os.path.join(tmp, "map.toml")
+    with open(os.path.join(ROOT, "samples/gateway-map.toml")) as f:
+        map_text = f.read()
+    with open(map_path, "w") as f:
+        f.write(map_text + """
+[[point]]
+name = "energy_limit"
+unit = "kWh"
+range = [0, 4000000000]
+writable = true
+source = { protocol = "mbus", id = "12345678", quantity = "energy", tariff = 1, write = { address = 1, vib = "06", data_field = 4 } }
+[[point.target]]
+protocol = "modbus"
+table = "holding"
+address = 20
+type = "u32"
+unit = "kWh"
+""")
 
     peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     peer.bind(("127.0.0.1", 0))
     peer.settimeout(10)
-    gw = start([EXE, "gateway", "--map", os.path.join(ROOT, "samples/gateway-map.toml"),
+    gw = start([EXE, "gateway", "--map", map_path,
                 "--modbus-tcp", "127.0.0.1:0", "--mbus-serial", gw_tty, "--mbus-address", "1",
                 "--mbus-interval", "1", "--epa-udp", "127.0.0.1:0",
                 "--epa-peer", f"127.0.0.1:{peer.getsockname()[1]}"])
@@ -147,7 +170,18 @@ def main():
     wpal = line["outbound"]["frame"]["wpal"]
     assert wpal["asl"]["service_name"] == "WRITE_REQ" and wpal["asl"]["dst_uao"] == 3, wpal
     assert wpal["body"]["attr"] == 1 and wpal["body"]["value"] is True, wpal
-    print("writes: EPA-S WRITE at the peer, WPA-L WRITE_REQ printed")
+    # A write of the M-Bus point reaches the meter over the serial line as SND_UD.
+    wr = client.write_registers(20, client.convert_to_registers(1234, client.DATATYPE.UINT32), device_id=1)
+    assert not wr.isError(), wr
+    snd = wait_for(meter_out, "snd_ud")["snd_ud"]
+    # EN 13757-2: 68 L L 68, C = SND_UD (0x53, or 0x73 with FCB), A = 1, CI 51, DIF 04, VIF 06,
+    # 1234 little-endian, checksum, 16.
+    frame = bytes.fromhex(snd["hex"].replace(" ", ""))
+    user = frame[4:-2]
+    assert frame[:4] == bytes([0x68, 9, 9, 0x68]) and frame[-1] == 0x16, snd
+    assert user[0] in (0x53, 0x73) and user[1:] == bytes([1, 0x51, 0x04, 0x06, 0xD2, 0x04, 0, 0]), snd
+    assert frame[-2] == sum(user) % 256, snd
+    print("writes: EPA-S WRITE at the peer, WPA-L WRITE_REQ printed, M-Bus SND_UD at the meter")
 
     # Faults: a non-Modbus protocol id and an oversize length get the client dropped; a client
     # that disconnects mid-frame costs nothing.
