@@ -40,11 +40,13 @@ python3 -c "import pymodbus" 2>/dev/null || python3 -m pip install -q "$PYMODBUS
 cargo build -q -p causeway-cli
 timeout 300 python3 cli/tests/gateway_peers.py target/debug/causeway
 
-step "no_std builds (no protocol; protocols without alloc; with alloc)"
+step "no_std builds (no protocol; protocols without alloc; with alloc; the translator)"
 cargo build -p causeway-core -p causeway-codecs --no-default-features
 cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/modbus,causeway-codecs/mbus
 cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/alloc,causeway-codecs/modbus,causeway-codecs/mbus
 cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/epa,causeway-codecs/wiapa,causeway-codecs/crypto
+# The translator without std (alloc only; maps are built in code instead of read from TOML).
+cargo build -p causeway-core -p causeway-codecs --no-default-features --features causeway-codecs/translate
 
 step "C API: header drift, C tests plain / ASan+UBSan / valgrind, gateway example, firmware build"
 ffi-c/tests/run.sh

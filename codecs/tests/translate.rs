@@ -478,4 +478,13 @@ unit = "kWh"
         reply.outbound[0].destination,
         Destination::MBus { address: 5 }
     );
+    // A float is rounded to the VIF's step: 1234.6 kWh is 1235 (0x04D3) in kWh.
+    let o = t
+        .write_request(
+            0,
+            &causeway_core::Value::Float(1234.6),
+            Some("kWh".parse().unwrap()),
+        )
+        .unwrap();
+    assert_eq!(&o.bytes[9..13], &[0xD3, 0x04, 0x00, 0x00]);
 }

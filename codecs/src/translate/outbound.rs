@@ -228,8 +228,17 @@ fn mbus_write(
         .and_then(|d| d.checked_scale(-i16::from(desc.exponent)))
         .and_then(|d| d.normalized().to_i64())
         .or_else(|| {
-            let f = value.as_f64()? / 10f64.powi(i32::from(desc.exponent));
-            (f.is_finite() && f.abs() < 9.2e18).then_some(f as i64)
+            // A float: divided by 10^exponent step by step (no `powi` without std), rounded.
+            let mut f = value.as_f64()?;
+            for _ in 0..desc.exponent.unsigned_abs() {
+                f = if desc.exponent > 0 {
+                    f / 10.0
+                } else {
+                    f * 10.0
+                };
+            }
+            let rounded = f + if f < 0.0 { -0.5 } else { 0.5 };
+            (rounded.is_finite() && rounded.abs() < 9.2e18).then_some(rounded as i64)
         })
         .ok_or(not_representable(l, "a number for an M-Bus record"))?;
     let mut data = [0u8; 32];
