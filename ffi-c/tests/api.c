@@ -8,18 +8,8 @@
 #include <string.h>
 
 #include "causeway.h"
+#include "check.h"
 
-static unsigned passed, failed;
-
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (cond) {                                                                 \
-      passed++;                                                                 \
-    } else {                                                                    \
-      failed++;                                                                 \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                           \
-  } while (0)
 
 /* MODBUS over Serial Line V1.02 example: read 3 holding registers from 0x6B at server 0x11. */
 static const uint8_t RTU_REQ[] = {0x11, 0x03, 0x00, 0x6B, 0x00, 0x03, 0x76, 0x87};

@@ -12,18 +12,8 @@
 #include <string.h>
 
 #include "causeway.h"
+#include "check.h"
 
-static unsigned passed, failed;
-
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (cond) {                                                                 \
-      passed++;                                                                 \
-    } else {                                                                    \
-      failed++;                                                                 \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                           \
-  } while (0)
 
 static const uint64_t T0 = 1767225600000ULL; /* 2026-01-01T00:00:00Z */
 

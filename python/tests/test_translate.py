@@ -1,7 +1,7 @@
 """causeway.Translator: the sample gateway map fed with conformance vectors, asked by pymodbus.
 
 Requests are built by pymodbus's framers and its answers decoded by pymodbus, register values
-read back with pymodbus's own type conversion; expected values are those libmbus and the
+read back with pymodbus's own type conversion, 802.15.4 FCSs computed by scapy; expected values are those libmbus and the
 profiles state for the inputs (the same as codecs/tests/translate.rs and ffi-c/tests/translate.c).
 """
 
@@ -21,6 +21,8 @@ from pymodbus.pdu.register_message import (
     ReadInputRegistersRequest,
     WriteMultipleRegistersRequest,
 )
+
+from scapy.layers.dot15d4 import Dot15d4FCS
 
 import causeway
 from conftest import ROOT
@@ -42,6 +44,12 @@ EPA_DISTRIBUTE = bytes.fromhex(
 ) + bytes(16)
 FRAMERS = {"modbus-tcp": FramerSocket, "modbus-rtu": FramerRTU, "modbus-ascii": FramerAscii}
 MIXIN = ModbusClientMixin
+
+
+def fcs(frame: bytes) -> bytes:
+    """The 802.15.4 FCS as scapy computes it."""
+    value: bytes = Dot15d4FCS().compute_fcs(frame)
+    return value
 
 
 def fed() -> causeway.Translator:
@@ -107,7 +115,7 @@ def test_writes_become_requests_for_the_sources() -> None:
     pdu, outbound = ask(t, "modbus-tcp", WriteSingleCoilRequest(address=0, bits=[True]))
     (o,) = outbound
     assert (o.point, o.protocol, o.destination) == ("valve_open", "wpan", "wpan:pan=0x1234,short=0x0102")
-    assert struct.unpack("<H", o.data[-2:])[0] == kermit(o.data[:-2])
+    assert o.data[-2:] == fcs(o.data[:-2])
     wpal = causeway.decode("wpan", o.data).to_dict()["frame"]["wpal"]
     assert (wpal["asl"]["service_name"], wpal["asl"]["dst_uao"], wpal["body"]["value"]) == ("WRITE_REQ", 3, True)
     # The same write built directly, in kelvin.
@@ -147,21 +155,11 @@ def test_publish_and_read_req() -> None:
     assert t.publish(now_ms=T0 + 1000) == []
     # READ_REQ from 0x0102 for UAO 2 attribute 1 (the flow temperature in kelvin).
     req = bytes.fromhex("619807341201000201000001000201010905") + bytes([2, 1])
-    req += struct.pack("<H", kermit(req))
+    req += fcs(req)
     rsp = t.wpan_request(req, now_ms=T0)
     assert rsp is not None
     assert struct.unpack("<f", rsp[-6:-2])[0] == pytest.approx(317.45)
     assert t.wpan_request(WPAL_PUBLISH, now_ms=T0) is None
-
-
-def kermit(data: bytes) -> int:
-    """CRC-16/KERMIT, the 802.15.4 FCS."""
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x8408 if crc & 1 else crc >> 1
-    return crc
 
 
 def test_map_errors_list_every_problem_with_its_line() -> None:
