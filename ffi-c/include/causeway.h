@@ -844,7 +844,8 @@ typedef struct {
 #endif
 
 #if defined(CAUSEWAY_TRANSLATE)
-// Called once per outbound message.
+// Called once per outbound message, after the call that made them has finished its work on the
+// translator: the callback may use the translator (not free it).
 typedef void (*causeway_outbound_callback)(const causeway_outbound *outbound, void *user);
 #endif
 
@@ -1674,8 +1675,8 @@ causeway_result causeway_translator_point_name(causeway_translator *t,
 #if defined(CAUSEWAY_TRANSLATE)
 // Map point `index` at `now_ms` as a canonical point of its source (value in the point's unit;
 // a stale value is Uncertain with reason `stale`) in `*out`, and its status in `*status` (may
-// be NULL). Text and bytes values are views into the translator, valid until the next call that
-// changes it.
+// be NULL). Bytes values are views into the translator, valid until the next call that changes
+// it; text values (which the translator keeps as its own copy) come as `CAUSEWAY_VALUE_OTHER`.
 //
 // # Safety
 // `t` valid; `out` valid; `status` NULL or valid.
@@ -1795,8 +1796,9 @@ causeway_result causeway_translator_wpan_request(causeway_translator *t,
 
 #if defined(CAUSEWAY_TRANSLATE)
 // Builds the request that sets map point `index` to `value` (in `unit`, a UCUM code; NULL for
-// the point's own unit) at its source, and calls `cb` with it. `CAUSEWAY_BAD_ARGUMENT` for a
-// value of kind `CAUSEWAY_VALUE_OTHER` or a unit causeway does not know.
+// the point's own unit) at its source, and calls `cb` with it. `CAUSEWAY_BAD_ARGUMENT` for an
+// index the map does not have, a value of kind `CAUSEWAY_VALUE_OTHER` or an unknown one, or a
+// unit causeway does not know.
 //
 // # Safety
 // `t` valid; `value` valid with its views readable; `unit` NULL or a C string; `cb` NULL or

@@ -127,7 +127,8 @@ pub struct causeway_outbound {
     pub bytes: causeway_bytes,
 }
 
-/// Called once per outbound message.
+/// Called once per outbound message, after the call that made them has finished its work on the
+/// translator: the callback may use the translator (not free it).
 pub type causeway_outbound_callback =
     Option<unsafe extern "C" fn(outbound: *const causeway_outbound, user: *mut c_void)>;
 
@@ -218,6 +219,36 @@ unsafe fn view<'a>(b: causeway_bytes) -> Option<&'a [u8]> {
 unsafe fn name<'a>(b: causeway_bytes) -> Option<&'a str> {
     // SAFETY: as promised by the caller.
     unsafe { view(b) }.and_then(|b| core::str::from_utf8(b).ok())
+}
+
+/// Whether the kind C stored at `kind` is one of [`causeway_value_kind`] (C may store any
+/// integer there; reading it as the Rust enum first would be undefined behaviour).
+///
+/// # Safety
+/// `kind` readable.
+unsafe fn known_kind(kind: *const causeway_value_kind) -> bool {
+    // SAFETY: readable as promised; a C enum is an `int`.
+    let raw = unsafe { kind.cast::<u32>().read() };
+    raw <= causeway_value_kind::CAUSEWAY_VALUE_OTHER as u32
+}
+
+/// The caller's value once its pointer and kind are checked.
+///
+/// # Safety
+/// `v` NULL or readable.
+unsafe fn checked_value<'a>(
+    v: *const causeway_value,
+) -> Result<&'a causeway_value, causeway_result> {
+    if v.is_null() {
+        return Err(CAUSEWAY_NULL_ARGUMENT);
+    }
+    // SAFETY: non-NULL and readable; the reference is made only once the kind is valid.
+    unsafe {
+        if !known_kind(core::ptr::addr_of!((*v).kind)) {
+            return Err(CAUSEWAY_BAD_ARGUMENT);
+        }
+        Ok(&*v)
+    }
 }
 
 /// The Rust form of a C value; text and bytes borrow the caller's memory.
@@ -480,8 +511,8 @@ pub unsafe extern "C" fn causeway_translator_point_name(
 
 /// Map point `index` at `now_ms` as a canonical point of its source (value in the point's unit;
 /// a stale value is Uncertain with reason `stale`) in `*out`, and its status in `*status` (may
-/// be NULL). Text and bytes values are views into the translator, valid until the next call that
-/// changes it.
+/// be NULL). Bytes values are views into the translator, valid until the next call that changes
+/// it; text values (which the translator keeps as its own copy) come as `CAUSEWAY_VALUE_OTHER`.
 ///
 /// # Safety
 /// `t` valid; `out` valid; `status` NULL or valid.
@@ -502,10 +533,15 @@ pub unsafe extern "C" fn causeway_translator_point(
             if out.is_null() {
                 return CAUSEWAY_NULL_ARGUMENT;
             }
+            let mut c = crate::point::point(&p);
+            // The value's views must point into the translator, not into the copy in `p`.
+            if let Some(state) = t.state(index) {
+                c.value = crate::point::value(&state.value);
+            }
             if !status.is_null() {
                 status.write(status_to_c(t.status(index, now_ms)));
             }
-            put(out, crate::point::point(&p))
+            put(out, c)
         })
     }
 }
@@ -623,10 +659,13 @@ pub unsafe extern "C" fn causeway_translator_ingest_point(
     // SAFETY: the caller's translator, point and output.
     unsafe {
         with(t, |t| {
-            let Some(c) = point.as_ref() else {
+            if point.is_null() {
                 return CAUSEWAY_NULL_ARGUMENT;
-            };
-            match point_from_c(c) {
+            }
+            if !known_kind(core::ptr::addr_of!((*point).value.kind)) {
+                return CAUSEWAY_BAD_ARGUMENT;
+            }
+            match point_from_c(&*point) {
                 Some(p) => put(updated, t.ingest_point(&p, now_ms)),
                 None => CAUSEWAY_BAD_ARGUMENT,
             }
@@ -664,11 +703,14 @@ pub unsafe extern "C" fn causeway_translator_modbus_request(
     let Some(framing) = framing_of(framing) else {
         return CAUSEWAY_BAD_ARGUMENT;
     };
-    crate::emit(request, len, buf, cap, out_len, err, |req, out| {
+    let mut outbound = std::vec::Vec::new();
+    let result = crate::emit(request, len, buf, cap, out_len, err, |req, out| {
         let reply = t.inner.modbus_request(framing, req, now_ms, out)?;
-        deliver(&reply.outbound, on_outbound, user);
+        outbound = reply.outbound;
         Ok(reply.len)
-    })
+    });
+    deliver(&outbound, on_outbound, user);
+    result
 }
 
 /// Calls `cb` with every EPA-S DISTRIBUTE and WPA-L PUBLISH due at `now_ms`: for points whose
@@ -684,18 +726,17 @@ pub unsafe extern "C" fn causeway_translator_publish(
     user: *mut c_void,
     err: *mut causeway_error,
 ) -> causeway_result {
+    let mut due = std::vec::Vec::new();
     // SAFETY: the caller's translator.
-    unsafe {
-        with(t, |t| {
-            let mut due = std::vec::Vec::new();
-            let result = t.publish(now_ms, |o| due.push(o));
-            deliver(&due, cb, user);
-            match result {
-                Ok(()) => CAUSEWAY_OK,
-                Err(e) => fail(err, &e),
-            }
+    let result = unsafe {
+        with(t, |t| match t.publish(now_ms, |o| due.push(o)) {
+            Ok(()) => CAUSEWAY_OK,
+            Err(e) => fail(err, &e),
         })
-    }
+    };
+    // What was made before a failure has counted as published: it is delivered too.
+    deliver(&due, cb, user);
+    result
 }
 
 /// Answers a WPA-L READ_REQ (an 802.15.4 frame, with FCS when `with_fcs`) from the attribute
@@ -739,8 +780,9 @@ pub unsafe extern "C" fn causeway_translator_wpan_request(
 }
 
 /// Builds the request that sets map point `index` to `value` (in `unit`, a UCUM code; NULL for
-/// the point's own unit) at its source, and calls `cb` with it. `CAUSEWAY_BAD_ARGUMENT` for a
-/// value of kind `CAUSEWAY_VALUE_OTHER` or a unit causeway does not know.
+/// the point's own unit) at its source, and calls `cb` with it. `CAUSEWAY_BAD_ARGUMENT` for an
+/// index the map does not have, a value of kind `CAUSEWAY_VALUE_OTHER` or an unknown one, or a
+/// unit causeway does not know.
 ///
 /// # Safety
 /// `t` valid; `value` valid with its views readable; `unit` NULL or a C string; `cb` NULL or
@@ -755,11 +797,13 @@ pub unsafe extern "C" fn causeway_translator_write(
     user: *mut c_void,
     err: *mut causeway_error,
 ) -> causeway_result {
+    let mut request = None;
     // SAFETY: the caller's translator, value and unit.
-    unsafe {
+    let result = unsafe {
         with(t, |t| {
-            let Some(v) = value.as_ref() else {
-                return CAUSEWAY_NULL_ARGUMENT;
+            let v = match checked_value(value) {
+                Ok(v) => v,
+                Err(code) => return code,
             };
             let Some(v) = value_from_c(v) else {
                 return CAUSEWAY_BAD_ARGUMENT;
@@ -769,13 +813,18 @@ pub unsafe extern "C" fn causeway_translator_write(
                 (false, Some(Ok(u))) => Some(u),
                 (false, _) => return CAUSEWAY_BAD_ARGUMENT,
             };
+            if index >= t.map().points.len() {
+                return CAUSEWAY_BAD_ARGUMENT;
+            }
             match t.write_request(index, &v, unit) {
                 Ok(o) => {
-                    deliver(core::slice::from_ref(&o), cb, user);
+                    request = Some(o);
                     CAUSEWAY_OK
                 }
                 Err(e) => fail(err, &e),
             }
         })
-    }
+    };
+    deliver(request.as_slice(), cb, user);
+    result
 }

@@ -104,6 +104,22 @@ static void on_outbound(const causeway_outbound *o, void *user) {
   s->count++;
 }
 
+typedef struct {
+  causeway_translator *t;
+  unsigned calls;
+  char name[32];
+} reentry;
+
+static void on_outbound_reenter(const causeway_outbound *o, void *user) {
+  reentry *r = user;
+  causeway_bytes name;
+  if (causeway_translator_point_name(r->t, o->point, &name) == CAUSEWAY_OK && name.len < sizeof r->name) {
+    memcpy(r->name, name.ptr, name.len);
+    r->name[name.len] = 0;
+  }
+  r->calls++;
+}
+
 static void map_errors_have_lines(void) {
   static const char BAD[] =
       "[[point]]\n"
@@ -250,6 +266,9 @@ static void translator(void) {
   CHECK(causeway_translator_ingest_point(t, &p, T0, &updated) == CAUSEWAY_OK && updated == 1);
   const uint8_t read_room[] = {4, 0, 1, 0, 1};
   CHECK(ask(t, read_room, 5, T0, pdu, NULL) == 4 && pdu[2] == 0x00 && pdu[3] == 205);
+  p.value.kind = (causeway_value_kind)-1;
+  CHECK(causeway_translator_ingest_point(t, &p, T0, &updated) == CAUSEWAY_BAD_ARGUMENT);
+  p.value.kind = CAUSEWAY_VALUE_FLOAT;
   memcpy(p.device, "nonsense", 9);
   CHECK(causeway_translator_ingest_point(t, &p, T0, &updated) == CAUSEWAY_BAD_ARGUMENT);
 
@@ -288,6 +307,16 @@ static void translator(void) {
   CHECK(causeway_translator_write(t, setpoint, &v, "K", on_outbound, &seen, NULL) == CAUSEWAY_OK);
   CHECK(seen.count == 1 && !memcmp(seen.bytes[0] + 19, epa_write + 19, 4));
   CHECK(causeway_translator_write(t, setpoint, &v, "furlong", on_outbound, &seen, NULL) == CAUSEWAY_BAD_ARGUMENT);
+  CHECK(causeway_translator_write(t, 6, &v, NULL, on_outbound, &seen, NULL) == CAUSEWAY_BAD_ARGUMENT);
+  v.kind = (causeway_value_kind)77; /* C may store any int in an enum; Rust must check it */
+  CHECK(causeway_translator_write(t, setpoint, &v, NULL, on_outbound, &seen, NULL) == CAUSEWAY_BAD_ARGUMENT);
+  CHECK(causeway_translator_write(t, setpoint, NULL, NULL, on_outbound, &seen, NULL) == CAUSEWAY_NULL_ARGUMENT);
+
+  /* A callback may use the translator that called it. */
+  reentry r = {.t = t};
+  v.kind = CAUSEWAY_VALUE_FLOAT;
+  CHECK(causeway_translator_write(t, setpoint, &v, NULL, on_outbound_reenter, &r, NULL) == CAUSEWAY_OK);
+  CHECK(r.calls == 1 && !strcmp(r.name, "setpoint"));
 
   /* Publication: two DISTRIBUTE (energy, room temperature), one PUBLISH (flow temperature). */
   memset(&seen, 0, sizeof seen);

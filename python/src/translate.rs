@@ -15,7 +15,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
 use crate::convert::{py_to_json, PyPoint};
-use crate::errors::decode_error;
+use crate::errors::{decode_error, encode_error};
 use crate::input::Input;
 use crate::wpan::KeyStore;
 
@@ -324,7 +324,9 @@ impl Translator {
     }
 
     /// The EPA-S DISTRIBUTE and WPA-L PUBLISH messages due now: for points whose value or
-    /// status changed since last published, or whose cycle came round.
+    /// status changed since last published, or whose cycle came round. A message that cannot be
+    /// built raises `EncodeError`; its `outbound` attribute holds the messages made before it
+    /// (they count as published).
     #[pyo3(signature = (*, now_ms = None))]
     fn publish<'py>(
         &mut self,
@@ -332,10 +334,16 @@ impl Translator {
         now_ms: Option<u64>,
     ) -> PyResult<Bound<'py, PyList>> {
         let mut due = Vec::new();
-        self.inner
-            .publish(now(now_ms), |o| due.push(o))
-            .map_err(|e| decode_error(py, &e))?;
-        self.outbounds(py, &due)
+        let result = self.inner.publish(now(now_ms), |o| due.push(o));
+        let list = self.outbounds(py, &due)?;
+        match result {
+            Ok(()) => Ok(list),
+            Err(e) => {
+                let err = encode_error(py, &e);
+                err.value(py).setattr("outbound", list)?;
+                Err(err)
+            }
+        }
     }
 
     /// The request that sets point `name` to `value` (in `unit`, a UCUM code; the point's own
