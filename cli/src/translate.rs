@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use causeway_codecs::ieee802154::Fcs;
 use causeway_codecs::modbus::adu::Framing;
 use causeway_codecs::registry::{self, parse_hex, Options, Role};
-use causeway_codecs::translate::{Destination, Input, Map, Outbound, StatusCode, Translator};
+use causeway_codecs::translate::{Destination, Input, Map, Outbound, Translator};
 use serde_json::{json, Value as Json};
 
 use crate::{capture, Failure, KeyArgs};
@@ -72,13 +72,7 @@ pub fn points_json(t: &Translator, now: u64) -> Json {
     let points: Vec<Json> = (0..t.map().points.len())
         .filter_map(|i| {
             let (p, s) = (t.map().points.get(i)?, t.state(i)?);
-            let status = match t.status(i, now) {
-                StatusCode::Good => "good",
-                StatusCode::Uncertain => "uncertain",
-                StatusCode::Bad => "bad",
-                StatusCode::Stale => "stale",
-                StatusCode::NoData => "no_data",
-            };
+            let status = t.status(i, now).name();
             let value = t
                 .point(i, now)
                 .and_then(|pt| serde_json::to_value(&pt).ok())

@@ -8,9 +8,10 @@
 
 use core::ffi::{c_char, c_void, CStr};
 
+use causeway_codecs::cursor::Writer;
 use causeway_codecs::modbus::adu::Framing;
 use causeway_codecs::translate::{Destination, Input, Map, Outbound, StatusCode, Translator};
-use causeway_codecs::{Error, ErrorKind, Layer};
+use causeway_codecs::Layer;
 use causeway_core::{
     Bytes, DateTime, Device, Function, Point, Precision, Quality, Quantity, Reason, Text, Unit,
     Value, Zone,
@@ -766,16 +767,9 @@ pub unsafe extern "C" fn causeway_translator_wpan_request(
         let Some(reply) = t.inner.wpan_request(frame, fcs_of(with_fcs), now_ms)? else {
             return Ok(0);
         };
-        let dst = out.get_mut(..reply.len()).ok_or(Error::new(
-            Layer::Ieee802154,
-            0,
-            ErrorKind::Capacity {
-                needed: reply.len(),
-                capacity: cap,
-            },
-        ))?;
-        dst.copy_from_slice(&reply);
-        Ok(reply.len())
+        let mut w = Writer::new(out, Layer::Ieee802154);
+        w.put(&reply)?;
+        Ok(w.pos())
     })
 }
 

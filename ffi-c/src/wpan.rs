@@ -401,16 +401,9 @@ pub unsafe extern "C" fn causeway_wpan_unsecure(
         let f = Frame::parse(bytes, fcs_of(with_fcs))?;
         let mut plain = [0u8; MAX_PAYLOAD];
         let n = f.unsecure(&keys.store(), &mut plain)?.buffer_len();
-        let dst = out.get_mut(..n).ok_or(Error::new(
-            Layer::Ccm,
-            0,
-            ErrorKind::Capacity {
-                needed: n,
-                capacity: cap,
-            },
-        ))?;
-        dst.copy_from_slice(plain.get(..n).unwrap_or(&[]));
-        Ok(n)
+        let mut w = Writer::new(out, Layer::Ccm);
+        w.put(plain.get(..n).unwrap_or(&[]))?;
+        Ok(w.pos())
     })
 }
 

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use causeway_codecs::epa::header::DEFAULT_UDP_PORT;
 use causeway_codecs::ieee802154::Fcs;
 use causeway_codecs::modbus::adu::Framing;
-use causeway_codecs::translate::{self, Destination, Input as TInput, Map, StatusCode};
+use causeway_codecs::translate::{self, Destination, Input as TInput, Map};
 use causeway_core::{Decimal, Point, Text, Unit, Value};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -46,13 +46,9 @@ impl Outbound {
             "<Outbound {} to {}: {}>",
             self.point,
             self.destination,
-            hex(self.data.bind(py).as_bytes())
+            causeway_codecs::registry::hex(self.data.bind(py).as_bytes())
         )
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The translation engine: give it frames and points, ask it Modbus and WPA-L requests, and
@@ -117,16 +113,6 @@ fn destination(d: &Destination) -> &'static str {
         Destination::Wpan { .. } => "wpan",
         Destination::MBus { .. } => "mbus",
         Destination::Modbus { .. } => "modbus",
-    }
-}
-
-fn status_name(s: StatusCode) -> &'static str {
-    match s {
-        StatusCode::Good => "good",
-        StatusCode::Uncertain => "uncertain",
-        StatusCode::Bad => "bad",
-        StatusCode::Stale => "stale",
-        StatusCode::NoData => "no_data",
     }
 }
 
@@ -387,9 +373,7 @@ impl Translator {
     /// The status of point `name`: `good`, `uncertain`, `bad`, `stale` or `no_data`.
     #[pyo3(signature = (name, *, now_ms = None))]
     fn status(&self, name: &str, now_ms: Option<u64>) -> PyResult<&'static str> {
-        Ok(status_name(
-            self.inner.status(self.index(name)?, now(now_ms)),
-        ))
+        Ok(self.inner.status(self.index(name)?, now(now_ms)).name())
     }
 
     fn __repr__(&self) -> String {

@@ -76,6 +76,17 @@ impl StatusCode {
     pub const fn is_usable(self) -> bool {
         matches!(self, StatusCode::Good | StatusCode::Uncertain)
     }
+
+    /// The status's name: `good`, `uncertain`, `bad`, `stale`, `no_data`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            StatusCode::Good => "good",
+            StatusCode::Uncertain => "uncertain",
+            StatusCode::Bad => "bad",
+            StatusCode::Stale => "stale",
+            StatusCode::NoData => "no_data",
+        }
+    }
 }
 
 /// The last known state of one map point.
