@@ -9,7 +9,6 @@
 
 use std::path::{Path, PathBuf};
 
-use causeway_codecs::ieee802154::Fcs;
 use causeway_codecs::modbus::adu::Framing;
 use causeway_codecs::registry::{self, parse_hex, Options, Role};
 use causeway_codecs::translate::{Destination, Input, Map, Outbound, Translator};
@@ -125,37 +124,25 @@ fn frame(t: &mut Translator, keys: &KeyArgs, spec: &str, now: u64) -> Result<(),
         t.ingest_with_keys(input, &store, now)
             .map_err(Failure::Decode)
     };
-    match protocol {
-        "mbus" => {
-            ingest(t, Input::MBus(&bytes))?;
-        }
-        "epa-s" => {
-            ingest(
-                t,
-                Input::EpaFrame {
-                    frame: &bytes,
-                    port: causeway_codecs::epa::header::DEFAULT_UDP_PORT,
-                },
-            )?;
-        }
-        "epa-s-message" => {
-            ingest(t, Input::EpaMessage(&bytes))?;
-        }
-        "wpan" | "wpan-no-fcs" => {
-            let fcs = if protocol == "wpan" {
-                Fcs::Present
-            } else {
-                Fcs::Absent
-            };
-            ingest(t, Input::Wpan { psdu: &bytes, fcs })?;
-            if let Some(reply) = t.wpan_request(&bytes, fcs, now).map_err(Failure::Decode)? {
-                line["reply"] = json!({"hex": registry::hex(&reply)});
+    match Input::of(
+        protocol,
+        &bytes,
+        causeway_codecs::epa::header::DEFAULT_UDP_PORT,
+    ) {
+        Some(input) => {
+            ingest(t, input)?;
+            if let Input::Wpan { fcs, .. } = input {
+                if let Some(reply) = t.wpan_request(&bytes, fcs, now).map_err(Failure::Decode)? {
+                    line["reply"] = json!({"hex": registry::hex(&reply)});
+                }
             }
         }
-        p => {
+        None => {
+            let p = protocol;
             let framing = Framing::from_protocol(p).ok_or_else(|| {
                 Failure::Usage(format!(
-                    "{p:?}: translate takes mbus, epa-s, epa-s-message, wpan, wpan-no-fcs or a Modbus request (modbus-tcp, modbus-rtu, modbus-ascii, modbus-rtu-over-tcp)"
+                    "{p:?}: translate takes {} or a Modbus request (modbus-tcp, modbus-rtu, modbus-ascii, modbus-rtu-over-tcp)",
+                    Input::NAMES
                 ))
             })?;
             let mut out = [0u8; 600];

@@ -197,27 +197,13 @@ impl Translator {
     ) -> PyResult<usize> {
         let input = Input::new(data)?;
         let bytes = input.as_slice();
-        let frame = match protocol {
-            "mbus" => TInput::MBus(bytes),
-            "epa-s" => TInput::EpaFrame {
-                frame: bytes,
-                port: port.unwrap_or(DEFAULT_UDP_PORT),
-            },
-            "epa-s-message" => TInput::EpaMessage(bytes),
-            "wpan" => TInput::Wpan {
-                psdu: bytes,
-                fcs: Fcs::Present,
-            },
-            "wpan-no-fcs" => TInput::Wpan {
-                psdu: bytes,
-                fcs: Fcs::Absent,
-            },
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "{other:?}: ingest takes mbus, epa-s, epa-s-message, wpan or wpan-no-fcs (Modbus exchanges go to ingest_modbus)"
-                )))
-            }
-        };
+        let frame =
+            TInput::of(protocol, bytes, port.unwrap_or(DEFAULT_UDP_PORT)).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "{protocol:?}: ingest takes {} (Modbus exchanges go to ingest_modbus)",
+                    TInput::NAMES
+                ))
+            })?;
         let store = keys.as_ref().map(|k| k.store()).unwrap_or_default();
         self.inner
             .ingest_with_keys(frame, &store, now(now_ms))

@@ -159,6 +159,33 @@ pub enum Input<'a> {
     },
 }
 
+impl<'a> Input<'a> {
+    /// The protocol names [`Input::of`] knows.
+    pub const NAMES: &'static str = "mbus, epa-s, epa-s-message, wpan, wpan-no-fcs";
+
+    /// A single frame of `protocol` (one of [`Input::NAMES`]; `epa_port` is EPA-S's UDP port
+    /// for `epa-s`), or `None` for any other name (a Modbus exchange takes two ADUs).
+    pub fn of(protocol: &str, bytes: &'a [u8], epa_port: u16) -> Option<Self> {
+        Some(match protocol {
+            "mbus" => Input::MBus(bytes),
+            "epa-s" => Input::EpaFrame {
+                frame: bytes,
+                port: epa_port,
+            },
+            "epa-s-message" => Input::EpaMessage(bytes),
+            "wpan" => Input::Wpan {
+                psdu: bytes,
+                fcs: Fcs::Present,
+            },
+            "wpan-no-fcs" => Input::Wpan {
+                psdu: bytes,
+                fcs: Fcs::Absent,
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// The translation engine: point states, the target images built from them, and sequence
 /// counters for what it sends.
 #[derive(Clone, Debug)]
