@@ -179,6 +179,57 @@ impl Decimal {
         if !value.is_finite() {
             return None;
         }
+        Self::from_f32_places(value).or_else(|| Self::from_f32_text(value))
+    }
+
+    /// [`Decimal::from_f32`] for magnitudes from 10^-3 to 2^24 with at most 12 decimal places
+    /// (what meters send): the fewest places `k` at which the nearest `k`-place decimal lies in
+    /// the interval of reals that round to `value` (ties to even, as the text form decides).
+    /// Every step is exact in `f64`: a 24-bit significand times 10^k (k ≤ 12) needs at most 52
+    /// bits. `None` outside that range, or on a tie between two candidates.
+    fn from_f32_places(value: f32) -> Option<Self> {
+        if value == 0.0 {
+            return Some(Decimal::ZERO);
+        }
+        let magnitude = f64::from(value.abs());
+        if !(1e-3..16_777_216.0).contains(&magnitude) {
+            return None;
+        }
+        let bits = value.to_bits();
+        // Distance to the neighbouring f32 values: 2^(e - 150) for biased exponent e (normal
+        // here), half of it below a power of two.
+        let ulp = f64::from_bits((u64::from((bits >> 23) & 0xFF) + 1023 - 150) << 52);
+        let (half_above, half_below) = if bits & 0x7F_FFFF == 0 {
+            (ulp / 2.0, ulp / 4.0)
+        } else {
+            (ulp / 2.0, ulp / 2.0)
+        };
+        let inclusive = bits & 1 == 0;
+        let mut scale = 1.0f64;
+        for places in 0..=12i16 {
+            let x = magnitude * scale;
+            let whole = x as u64;
+            let below = x - whole as f64;
+            let (m, distance, half) = if below < 0.5 {
+                (whole, below, half_below)
+            } else if below > 0.5 {
+                (whole + 1, 1.0 - below, half_above)
+            } else {
+                return None;
+            };
+            let half = half * scale;
+            if distance < half || (distance == half && inclusive) {
+                let m = i64::try_from(m).ok()?;
+                let m = if value < 0.0 { -m } else { m };
+                return Some(Decimal::new(m, -places).normalized());
+            }
+            scale *= 10.0;
+        }
+        None
+    }
+
+    /// [`Decimal::from_f32`] through core's shortest round-trip formatting, for any range.
+    fn from_f32_text(value: f32) -> Option<Self> {
         let mut buf = StackBuf::<64>::new();
         fmt::write(&mut buf, format_args!("{:e}", value)).ok()?;
         buf.as_str().parse().ok()
@@ -447,6 +498,15 @@ mod tests {
         assert_eq!(Decimal::new(3, 400).to_f64(), f64::INFINITY);
         assert_eq!(Decimal::from_f64(0.1), Some(Decimal::new(1, -1)));
         assert_eq!(Decimal::from_f32(12.3), Some(Decimal::new(123, -1)));
+        assert_eq!(Decimal::from_f32(1200.0), Some(Decimal::new(12, 2)));
+        assert_eq!(Decimal::from_f32(-0.001), Some(Decimal::new(-1, -3)));
+        // Powers of two: the gap below is half the gap above.
+        assert_eq!(Decimal::from_f32(0.5), Some(Decimal::new(5, -1)));
+        assert_eq!(Decimal::from_f32(1.0e-7), Some(Decimal::new(1, -7)));
+        assert_eq!(
+            Decimal::from_f32(16_777_216.0),
+            Some(Decimal::new(16_777_216, 0))
+        );
         assert_eq!(Decimal::from_f32(f32::NAN), None);
     }
 
@@ -478,6 +538,20 @@ mod tests {
             prop_assert_eq!(back, d);
             // The scale survives for non-negative exponents only when the mantissa is non-zero.
             if e < 0 { prop_assert_eq!((back.mantissa(), back.exponent()), (m, e)); }
+        }
+
+        #[test]
+        fn f32_places_match_core_shortest_text(bits in any::<u32>(), near in 1e-3f32..1.7e7) {
+            // The fast path agrees digit for digit with core's shortest round-trip text, over
+            // every bit pattern and densely over the range it serves.
+            for value in [f32::from_bits(bits), near, -near] {
+                let text = Decimal::from_f32_text(value).map(|d| (d.mantissa(), d.exponent()));
+                if let Some(fast) = Decimal::from_f32_places(value) {
+                    prop_assert_eq!(Some((fast.mantissa(), fast.exponent())), text, "{:e}", value);
+                }
+                let all = Decimal::from_f32(value).map(|d| (d.mantissa(), d.exponent()));
+                prop_assert_eq!(all, text);
+            }
         }
 
         #[test]
