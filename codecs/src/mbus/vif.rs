@@ -108,8 +108,45 @@ const fn duration(name: &'static str, quantity: Quantity, unit: Unit) -> VifDesc
     d(name, quantity, Some(unit), 0, VifKind::Number)
 }
 
-/// Describes `code` (without the extension bit) of `table`.
+/// Describes `code` (the extension bit is ignored) of `table`: one lookup in tables built at
+/// compile time from [`describe_code`].
 pub fn describe(table: VifTable, code: u8) -> VifDesc {
+    let row = match table {
+        VifTable::Primary => &TABLES[0],
+        VifTable::Fb => &TABLES[1],
+        VifTable::Fd => &TABLES[2],
+        VifTable::FdFd => &TABLES[3],
+    };
+    row.get(usize::from(code & 0x7F))
+        .copied()
+        .unwrap_or(RESERVED)
+}
+
+/// Every code of every table, evaluated once at compile time (an index out of range here fails
+/// the build, it cannot fail at run time).
+#[allow(clippy::indexing_slicing)]
+static TABLES: [[VifDesc; 128]; 4] = {
+    let mut t = [[RESERVED; 128]; 4];
+    let tables = [
+        VifTable::Primary,
+        VifTable::Fb,
+        VifTable::Fd,
+        VifTable::FdFd,
+    ];
+    let mut i = 0;
+    while i < 4 {
+        let mut c = 0;
+        while c < 128 {
+            t[i][c] = describe_code(tables[i], c as u8);
+            c += 1;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// What `code` (without the extension bit) of `table` means, as the standard's tables say.
+const fn describe_code(table: VifTable, code: u8) -> VifDesc {
     let c = code & 0x7F;
     let n3 = (c & 0x07) as i8;
     let n2 = (c & 0x03) as i8;
@@ -127,7 +164,7 @@ pub fn describe(table: VifTable, code: u8) -> VifDesc {
     }
 }
 
-fn primary(c: u8, n3: i8, n2: i8) -> VifDesc {
+const fn primary(c: u8, n3: i8, n2: i8) -> VifDesc {
     use Quantity as Q;
     match c {
         0x00..=0x07 => num("energy", Q::Energy, Unit::WattHour, n3 - 3),
@@ -203,7 +240,7 @@ fn primary(c: u8, n3: i8, n2: i8) -> VifDesc {
     }
 }
 
-fn fb(c: u8, n3: i8, n2: i8, n1: i8) -> VifDesc {
+const fn fb(c: u8, n3: i8, n2: i8, n1: i8) -> VifDesc {
     use Quantity as Q;
     match c {
         0x00..=0x01 => num("energy", Q::Energy, Unit::WattHour, n1 + 5),
@@ -310,7 +347,7 @@ fn fb(c: u8, n3: i8, n2: i8, n1: i8) -> VifDesc {
     }
 }
 
-fn fd(c: u8, n2: i8) -> VifDesc {
+const fn fd(c: u8, n2: i8) -> VifDesc {
     use Quantity as Q;
     match c {
         0x00..=0x03 => d(
