@@ -40,44 +40,76 @@ pub enum DataValue<'a> {
 
 /// Little-endian signed integer of 1–8 bytes.
 pub fn int_le(bytes: &[u8]) -> i64 {
-    let mut v: u64 = 0;
-    for (i, &b) in bytes.iter().take(8).enumerate() {
-        v |= u64::from(b) << (8 * i);
-    }
-    let bits = 8 * bytes.len().min(8) as u32;
-    if bits == 0 || bits >= 64 {
-        return v as i64;
-    }
-    // Sign-extend from `bits`.
-    let shift = 64 - bits;
-    ((v << shift) as i64) >> shift
+    sign_extend(uint_le(bytes), bytes.len())
 }
 
-/// Little-endian unsigned integer of 1–8 bytes.
+/// `raw` read from `len` bytes, sign-extended from its top bit (8 bytes and more: as is).
+pub const fn sign_extend(raw: u64, len: usize) -> i64 {
+    if len == 0 || len >= 8 {
+        return raw as i64;
+    }
+    let shift = 64 - 8 * len as u32;
+    ((raw << shift) as i64) >> shift
+}
+
+/// Little-endian unsigned integer of the first 8 (or fewer) bytes.
 pub fn uint_le(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .take(8)
-        .enumerate()
-        .fold(0, |v, (i, &b)| v | u64::from(b) << (8 * i))
+    match *bytes {
+        [] => 0,
+        [a] => u64::from(a),
+        [a, b] => u64::from(u16::from_le_bytes([a, b])),
+        [a, b, c] => u64::from(u32::from_le_bytes([a, b, c, 0])),
+        [a, b, c, d] => u64::from(u32::from_le_bytes([a, b, c, d])),
+        [a, b, c, d, e] => u64::from_le_bytes([a, b, c, d, e, 0, 0, 0]),
+        [a, b, c, d, e, f] => u64::from_le_bytes([a, b, c, d, e, f, 0, 0]),
+        [a, b, c, d, e, f, g] => u64::from_le_bytes([a, b, c, d, e, f, g, 0]),
+        [a, b, c, d, e, f, g, h, ..] => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+    }
+}
+
+/// Big-endian unsigned integer of the first 8 (or fewer) bytes (mode 2, CI `76`/`77`).
+pub fn uint_be(bytes: &[u8]) -> u64 {
+    let n = bytes.len().min(8);
+    match n {
+        0 => 0,
+        _ => uint_le(bytes).swap_bytes() >> (64 - 8 * n as u32),
+    }
 }
 
 /// Decodes BCD digits (LSB byte first, low nibble = lower digit). An `F` in the most significant
-/// nibble is a minus sign; any other nibble above 9 is an error (returns `None`).
+/// nibble is a minus sign; any other nibble above 9 is an error (returns `None`), as is a value
+/// beyond `i64`.
+#[inline]
 pub fn bcd(bytes: &[u8]) -> Option<i64> {
-    let mut value: i64 = 0;
-    let mut negative = false;
-    let digits = bytes.len() * 2;
-    for i in (0..digits).rev() {
-        let byte = bytes.get(i / 2).copied().unwrap_or(0);
-        let nibble = if i % 2 == 0 { byte & 0x0F } else { byte >> 4 };
-        match nibble {
-            0..=9 => value = value.checked_mul(10)?.checked_add(i64::from(nibble))?,
-            0xF if i + 1 == digits => negative = true,
-            _ => return None,
-        }
+    // The most significant 8 bytes (16 digits; all of them in a record) carry the sign nibble.
+    let (rest, top) = bytes.split_at(bytes.len().saturating_sub(8));
+    let negative = top.last().is_some_and(|b| b >> 4 == 0xF);
+    let mut raw = uint_le(top);
+    if negative {
+        raw &= !(0xF << (8 * top.len() - 4));
     }
-    Some(if negative { -value } else { value })
+    let mut magnitude = bcd_digits(raw)?;
+    for chunk in rest.rchunks(8) {
+        let scale = 10u64.pow(2 * chunk.len() as u32);
+        magnitude = magnitude
+            .checked_mul(scale)?
+            .checked_add(bcd_digits(uint_le(chunk))?)?;
+    }
+    let m = i64::try_from(magnitude).ok()?;
+    Some(if negative { -m } else { m })
+}
+
+/// Up to 16 packed BCD digits to binary, all lanes at once; `None` if a nibble is above 9.
+const fn bcd_digits(raw: u64) -> Option<u64> {
+    const NIBBLE_BIT3: u64 = 0x8888_8888_8888_8888;
+    // A nibble above 9 has bit 3 and bit 2 or 1 set.
+    if raw & ((raw << 1) | (raw << 2)) & NIBBLE_BIT3 != 0 {
+        return None;
+    }
+    let x = (raw & 0x0F0F_0F0F_0F0F_0F0F) + ((raw >> 4) & 0x0F0F_0F0F_0F0F_0F0F) * 10;
+    let x = (x & 0x00FF_00FF_00FF_00FF) + ((x >> 8) & 0x00FF_00FF_00FF_00FF) * 100;
+    let x = (x & 0x0000_FFFF_0000_FFFF) + ((x >> 16) & 0x0000_FFFF_0000_FFFF) * 10_000;
+    Some((x & 0xFFFF_FFFF) + (x >> 32) * 100_000_000)
 }
 
 fn year(yy: u16, hundred: Option<u16>) -> u16 {
@@ -183,6 +215,42 @@ mod tests {
         assert_eq!(int_le(&[0x00, 0x00, 0x80]), -0x80_0000);
         assert_eq!(int_le(&[0x01, 0, 0, 0, 0, 0x80]), -0x8000_0000_0000 + 1);
         assert_eq!(uint_le(&[0xFF; 8]), u64::MAX);
+        assert_eq!(uint_le(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), 0x0807_0605_0403_0201);
+        assert_eq!(uint_be(&[0x12, 0x34, 0x56]), 0x12_3456);
+        assert_eq!(uint_be(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), 0x0102_0304_0506_0708);
+        assert_eq!(uint_be(&[]), 0);
+    }
+
+    /// Digit by digit, as EN 13757-3 Annex A describes type A: the reference for [`bcd`].
+    fn bcd_reference(bytes: &[u8]) -> Option<i64> {
+        let mut value: i64 = 0;
+        let mut negative = false;
+        let digits = bytes.len() * 2;
+        for i in (0..digits).rev() {
+            let nibble = if i % 2 == 0 {
+                bytes[i / 2] & 0x0F
+            } else {
+                bytes[i / 2] >> 4
+            };
+            match nibble {
+                0..=9 => value = value.checked_mul(10)?.checked_add(i64::from(nibble))?,
+                0xF if i + 1 == digits => negative = true,
+                _ => return None,
+            }
+        }
+        Some(if negative { -value } else { value })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bcd_matches_digit_by_digit(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+                                      digits in proptest::collection::vec(0u8..10, 0..24), sign in proptest::prelude::any::<bool>()) {
+            proptest::prop_assert_eq!(bcd(&bytes), bcd_reference(&bytes));
+            // Valid digits (most of what meters send), with and without the sign nibble.
+            let mut packed: std::vec::Vec<u8> = digits.chunks(2).map(|p| p[0] | p.get(1).map_or(0, |d| d << 4)).collect();
+            if let (true, Some(top)) = (sign, packed.last_mut()) { *top |= 0xF0; }
+            proptest::prop_assert_eq!(bcd(&packed), bcd_reference(&packed));
+        }
     }
 
     #[test]
@@ -190,6 +258,9 @@ mod tests {
         // EN 13757-3 type A: 0x12345678 sent as 78 56 34 12.
         assert_eq!(bcd(&[0x78, 0x56, 0x34, 0x12]), Some(12_345_678));
         assert_eq!(bcd(&[0x34, 0xF2]), Some(-234));
+        assert_eq!(bcd(&[0x99; 9]), Some(999_999_999_999_999_999));
+        assert_eq!(bcd(&[0x01, 0, 0, 0, 0, 0, 0, 0, 0xF0]), Some(-1));
+        assert_eq!(bcd(&[0x99; 10]), None, "beyond i64");
         assert_eq!(bcd(&[0x3A, 0x12]), None);
         assert_eq!(
             bcd(&[0xF4, 0x12]),

@@ -33,14 +33,14 @@ pub struct Reading<'a> {
 
 /// Reads `record`: its value scaled by the VIF and combinable VIFEs, with unit and quantity.
 pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
-    let desc = record.desc();
+    let (desc, vifes) = record.vif_parts();
     let mut unit = desc.unit;
     let mut quantity = desc.quantity;
     let mut quality = Quality::GOOD;
     let mut exponent = i16::from(desc.exponent);
     let mut offset: Option<i16> = None;
     let mut kind = desc.kind;
-    for &b in record.combinable_vifes() {
+    for &b in vifes {
         match Vife::of(b) {
             Vife::Error(0) => {}
             Vife::Error(code) => {
@@ -72,7 +72,8 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
         quality = Quality::bad(reason, None);
         Value::Null
     };
-    let value = match (record.value(msb_first), kind) {
+    let time_point = desc.kind == VifKind::TimePoint;
+    let value = match (record.decode(msb_first, time_point), kind) {
         (DataValue::None, _) => Value::Null,
         (
             DataValue::Date {

@@ -19,7 +19,9 @@ use causeway_core::Function;
 use crate::cursor::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Layer, Result};
 
-use super::data::{bcd, date_f, date_g, date_i, int_le, time_j, uint_le, DataValue};
+use super::data::{
+    bcd, date_f, date_g, date_i, int_le, sign_extend, time_j, uint_be, uint_le, DataValue,
+};
 use super::vif::{describe, VifDesc, VifTable};
 
 const L: Layer = Layer::MbusRecord;
@@ -176,8 +178,13 @@ impl<'a> Record<'a> {
 
     /// What the VIF says.
     pub fn desc(&self) -> VifDesc {
-        let (table, code, _) = self.true_vif();
-        describe(table, code)
+        self.vif_parts().0
+    }
+
+    /// What the VIF says, and the combinable VIFEs after the true VIF.
+    pub fn vif_parts(&self) -> (VifDesc, &'a [u8]) {
+        let (table, code, n) = self.true_vif();
+        (describe(table, code), self.vifes.get(n..).unwrap_or(&[]))
     }
 
     /// The table and code (extension bit cleared) of the true VIF.
@@ -203,33 +210,33 @@ impl<'a> Record<'a> {
 
     /// Decodes the data field. `msb_first` for CI `76`/`77` (mode 2).
     pub fn value(&self, msb_first: bool) -> DataValue<'a> {
-        let mut buf = [0u8; 8];
+        self.decode(msb_first, self.is_time_point())
+    }
+
+    /// [`Record::value`], with whether the VIF is a date or time point already known.
+    #[inline]
+    pub(crate) fn decode(&self, msb_first: bool, time_point: bool) -> DataValue<'a> {
         let n = self.data.len().min(8);
-        let fixed = self.data.get(..n).unwrap_or(&[]);
-        if let Some(dst) = buf.get_mut(..n) {
-            dst.copy_from_slice(fixed);
-            if msb_first {
-                dst.reverse();
-            }
-        }
-        let bytes = buf.get(..n).unwrap_or(&[]);
-        let time_point = self.is_time_point();
+        // The fixed-length data as one number: types B, H and dates read from it, BCD from its
+        // bytes in little-endian order.
+        let raw = if msb_first {
+            uint_be(self.data)
+        } else {
+            uint_le(self.data)
+        };
+        let b = raw.to_le_bytes();
         match self.data_field() {
             0x0 | 0x8 => DataValue::None,
-            0x2 if time_point => date_g([buf[0], buf[1]]),
-            0x4 if time_point => date_f([buf[0], buf[1], buf[2], buf[3]]),
-            0x6 if time_point => date_i([buf[0], buf[1], buf[2], buf[3], buf[4], buf[5]]),
-            0x3 if time_point => match time_j([buf[0], buf[1], buf[2]]) {
+            0x2 if time_point => date_g([b[0], b[1]]),
+            0x4 if time_point => date_f([b[0], b[1], b[2], b[3]]),
+            0x6 if time_point => date_i([b[0], b[1], b[2], b[3], b[4], b[5]]),
+            0x3 if time_point => match time_j([b[0], b[1], b[2]]) {
                 Some(s) => DataValue::Int(i64::from(s)),
                 None => DataValue::BcdError(self.data),
             },
-            0x1..=0x4 | 0x6 => DataValue::Int(int_le(bytes)),
-            0x7 => {
-                let v = int_le(bytes);
-                DataValue::Int(v)
-            }
-            0x5 => DataValue::Real(f32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]])),
-            0x9..=0xC | 0xE => match bcd(if msb_first { bytes } else { self.data }) {
+            0x1..=0x4 | 0x6 | 0x7 => DataValue::Int(sign_extend(raw, n)),
+            0x5 => DataValue::Real(f32::from_bits(raw as u32)),
+            0x9..=0xC | 0xE => match bcd(b.get(..n).unwrap_or(&[])) {
                 Some(v) => DataValue::Int(v),
                 None => DataValue::BcdError(self.data),
             },
@@ -323,6 +330,7 @@ impl<'a> Records<'a> {
         e.shifted(self.base)
     }
 
+    #[inline]
     fn parse_record(&mut self, offset: usize, dif: u8) -> Result<Record<'a>> {
         let input = self.r.input();
         // DIFEs.
@@ -430,6 +438,7 @@ fn text_at(input: &[u8], at: usize) -> Option<usize> {
 impl<'a> Iterator for Records<'a> {
     type Item = Result<Item<'a>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if !self.done {
             let offset = self.r.pos();
