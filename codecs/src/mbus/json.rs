@@ -74,11 +74,9 @@ fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<
                     "function": r.function().name(), "storage": r.storage(), "tariff": r.tariff(), "subunit": r.subunit(),
                     "description": desc.name, "data": hex(r.data),
                 });
-                let notes: Vec<&str> = r
-                    .combinable_vifes()
-                    .iter()
-                    .take_while(|&&b| b & 0x7F != 0x7F)
-                    .map(|&b| Vife::name(b))
+                let notes: Vec<&str> = Vife::chain(r.combinable_vifes())
+                    .take_while(|&b| b & 0x7F != 0x7F)
+                    .map(Vife::name)
                     .collect();
                 if let (false, Json::Object(m)) = (notes.is_empty(), &mut rec) {
                     m.insert("vife_annotations".into(), json!(notes));

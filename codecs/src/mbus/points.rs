@@ -2,8 +2,10 @@
 //!
 //! The VIF gives quantity, unit and a power of ten, applied exactly (`13` with raw 1234 is
 //! 1.234 m3). Combinable VIFEs adjust it: `70`–`77` and `7D` scale further, `78`–`7B` add an
-//! offset, record error codes (`00`–`1C`) make the point Bad with the code, and rate or limit
-//! VIFEs (`20`–`27`, `40`–`6F`) leave the unit open (the value is no longer in the VIF's unit).
+//! offset, record error codes (`01`–`1C`) make the point Bad with the code, rate, per-unit and
+//! limit VIFEs (`20`–`38`, `3D`, `40`–`6F`) leave the unit open (the value is no longer in the
+//! VIF's unit), and a start date (`39`) reads the data as a date. The byte after `7C` is from the
+//! extension table, not table 15; after `7F` the VIFEs are the manufacturer's.
 //! A BCD value with an error nibble, or an invalid date, is a Bad point, not a failed telegram.
 //!
 //! Each point's timestamp is the date-time record of the same storage number, when the
@@ -40,7 +42,7 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     let mut exponent = i16::from(desc.exponent);
     let mut offset: Option<i16> = None;
     let mut kind = desc.kind;
-    for &b in vifes {
+    for b in Vife::chain(vifes) {
         match Vife::of(b) {
             Vife::Error(0) => {}
             Vife::Error(code) => {
@@ -49,7 +51,7 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
             Vife::Multiply(n) => exponent += i16::from(n),
             Vife::Multiply1000 => exponent += 3,
             Vife::Offset(n) => offset = Some(i16::from(n)),
-            Vife::PerTime(_) | Vife::Limit(_) => {
+            Vife::PerTime(_) | Vife::OtherUnit(_) | Vife::Limit(_) => {
                 unit = None;
                 quantity = Quantity::Other;
             }
@@ -58,8 +60,8 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
                 quantity = Quantity::TimePoint;
                 kind = VifKind::TimePoint;
             }
-            // The VIFEs after 7F are the manufacturer's; the value keeps the VIF's meaning.
-            Vife::ManufacturerSpecific => break,
+            // The VIFEs after 7F are the manufacturer's (the chain ends there); the value keeps
+            // the VIF's meaning.
             _ => {}
         }
     }
@@ -72,7 +74,8 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
         quality = Quality::bad(reason, None);
         Value::Null
     };
-    let time_point = desc.kind == VifKind::TimePoint;
+    // A date VIF, or a start-date VIFE, makes the DIF's data field select a date type.
+    let time_point = kind == VifKind::TimePoint;
     let value = match (record.decode(msb_first, time_point), kind) {
         (DataValue::None, _) => Value::Null,
         (

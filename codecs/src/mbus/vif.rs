@@ -459,6 +459,9 @@ pub enum Vife {
     Error(u8),
     /// 0x20–0x27: per second … per revolution (a rate of the VIF's quantity).
     PerTime(u8),
+    /// 0x28–0x38 (per pulse, per unit of another quantity, multiplied by s, s/V or s/A) and 0x3D
+    /// (non-metric unit system): the value is no longer in the VIF's unit.
+    OtherUnit(u8),
     /// 0x70–0x77: multiply the value by 10^(nnn − 6).
     Multiply(i8),
     /// 0x78–0x7B: add 10^(nn − 3) in the VIF's unit.
@@ -488,8 +491,10 @@ impl Vife {
     pub const fn of(byte: u8) -> Vife {
         let c = byte & 0x7F;
         match c {
-            0x00..=0x11 | 0x15..=0x1C => Vife::Error(c),
+            // The record error block, its reserved codes included.
+            0x00..=0x1C => Vife::Error(c),
             0x20..=0x27 => Vife::PerTime(c),
+            0x28..=0x38 | 0x3D => Vife::OtherUnit(c),
             0x39 => Vife::StartDate,
             0x3A => Vife::Uncorrected,
             0x3B | 0x3C => Vife::Accumulation(c),
@@ -502,6 +507,25 @@ impl Vife {
             0x7F => Vife::ManufacturerSpecific,
             _ => Vife::Other(c),
         }
+    }
+
+    /// The table-15 VIFEs of a combinable chain, in order: the byte after `7C` (a code of the
+    /// extension table) is skipped, and the chain ends after `7F` (what follows is the
+    /// manufacturer's).
+    pub fn chain(vifes: &[u8]) -> impl Iterator<Item = u8> + '_ {
+        let mut skip = false;
+        let mut ended = false;
+        vifes.iter().filter_map(move |&b| {
+            if ended || core::mem::take(&mut skip) {
+                return None;
+            }
+            match b & 0x7F {
+                0x7C => skip = true,
+                0x7F => ended = true,
+                _ => {}
+            }
+            Some(b)
+        })
     }
 
     /// What a combinable VIFE says, in the standard's words (EN 13757-3 table 15).
