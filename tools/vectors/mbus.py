@@ -220,7 +220,7 @@ def error_vectors(corpus: Path):
 
 # --- VIF tables --------------------------------------------------------------------------
 # An independent transcription of EN 13757-3 tables 10-12 and 15 (primary VIF, FB and FD
-# extensions, combinable VIFEs), as (first code, last code, UCUM unit, exponent of the low bits).
+# extensions with the FD FD second level, combinable VIFEs), as (first code, last code, UCUM unit, exponent of the low bits).
 TIME = ["s", "min", "h", "d"]
 LONG_TIME = ["h", "d", "mo", "a"]
 PRIMARY = [
@@ -255,15 +255,95 @@ FB = [
     (0x58, 0x67, "[degF]", lambda c: (c & 3) - 3), (0x70, 0x73, "[degF]", lambda c: (c & 3) - 3),
     (0x74, 0x77, "Cel", lambda c: (c & 3) - 3), (0x78, 0x7F, "W", lambda c: (c & 7) - 3),
 ]
+FDFD = [(0x02, 0x02, "mo", lambda c: 0), (0x03, 0x03, "a", lambda c: 0)]  # remaining battery life
 VIF_SOURCE = ("EN 13757-3 tables 10-12 and 15 as transcribed in this generator (cross-checked against "
               "libmbus and m-bus-parser); telegram built by this generator")
 RAW = 12345
 
 
+# Table 15 (combinable VIFEs) and the record error codes, in the standard's words.
+RECORD_ERRORS = {
+    0x00: "none", 0x01: "too many DIFEs", 0x02: "storage number not implemented",
+    0x03: "unit number not implemented", 0x04: "tariff number not implemented",
+    0x05: "function not implemented", 0x06: "data class not implemented",
+    0x07: "data size not implemented", 0x0B: "too many VIFEs", 0x0C: "illegal VIF group",
+    0x0D: "illegal VIF exponent", 0x0E: "VIF/DIF mismatch", 0x0F: "unimplemented action",
+    0x15: "no data available", 0x16: "data overflow", 0x17: "data underflow", 0x18: "data error",
+    0x1C: "premature end of record",
+}
+PER = ["per second", "per minute", "per hour", "per day", "per week", "per month", "per year",
+       "per revolution / measurement", "increment per input pulse", "increment per input pulse",
+       "increment per output pulse", "increment per output pulse", "per litre", "per m3", "per kg",
+       "per K", "per kWh", "per GJ", "per kW", "per (K*l)", "per V", "per A", "multiplied by s",
+       "multiplied by s/V", "multiplied by s/A"]  # 0x20-0x38
+ANNOTATIONS = {
+    0x1D: "standard conform data content", 0x1E: "compact profile with register numbers",
+    0x1F: "compact profile", 0x39: "start date(/time) of", 0x3A: "uncorrected unit",
+    0x3B: "accumulation only if positive contributions",
+    0x3C: "accumulation of abs value only if negative contributions",
+    0x3D: "non-metric unit system", 0x3E: "value at base conditions", 0x3F: "OBIS declaration",
+    0x40: "lower limit value", 0x48: "upper limit value",
+    0x41: "number of exceeds of lower limit", 0x49: "number of exceeds of upper limit",
+    0x69: "leakage values", 0x6D: "overflow values", 0x7C: "extension of combinable VIFE",
+    0x7E: "future value",
+}
+
+
+def vife_expectation(code):
+    """(name, expect) for combinable VIFE `code` after VIF 0x93 (litres) with raw value RAW."""
+    litres = RAW * 1e-3
+    value = lambda v, unit="m3": {"value": v, "unit": unit, "compare": "number", "tolerance": abs(v) * 1e-12}
+    annotated = lambda note: {"frame": {"records": [{"vife_annotations": [note]}]}}
+    if code <= 0x1C:
+        # The record error block (reserved codes included): the point is Bad with the code.
+        if code == 0:
+            return "record-error", {"points": [dict(value(litres), quality={"severity": "good"})],
+                                    **annotated("none")}
+        note = RECORD_ERRORS.get(code, "reserved")
+        return "record-error", {"points": [{"quality": {"severity": "bad", "reason": "protocol_error", "code": code}}],
+                                **annotated(note)}
+    if 0x70 <= code <= 0x77:  # multiplicative correction 10^(nnn-6)
+        v = RAW * 10.0 ** (-3 + (code & 7) - 6)
+        return "multiply", {"points": [value(v)], **annotated("multiplicative correction factor")}
+    if 0x78 <= code <= 0x7B:  # additive correction 10^(nn-3) in the VIF's unit (litres)
+        v = litres + 10.0 ** ((code & 3) - 3) * 1e-3
+        return "offset", {"points": [value(v)], **annotated("additive correction constant")}
+    if code == 0x7D:
+        return "multiply", {"points": [value(RAW * 1.0)], **annotated("multiplicative correction factor 10^3")}
+    if code == 0x7F:  # the rest is the manufacturer's: the value keeps the VIF's meaning
+        return "manufacturer", {"points": [value(litres)]}
+    if code == 0x39:
+        return "start-date", {"points": [{"value": "2014-03-13T11:11", "compare": "datetime"}], **annotated(ANNOTATIONS[code])}
+    if 0x20 <= code <= 0x38 or code == 0x3D or 0x40 <= code <= 0x6F:
+        # A rate, a per-unit or non-metric value, or a limit: no longer in m3.
+        if 0x20 <= code <= 0x38:
+            note = PER[code - 0x20]
+        elif code in ANNOTATIONS:
+            note = ANNOTATIONS[code]
+        elif code in (0x42, 0x43, 0x46, 0x47, 0x4A, 0x4B, 0x4E, 0x4F):
+            note = "date(/time) of limit exceed"
+        elif 0x50 <= code <= 0x5F:
+            note = "duration of limit exceed"
+        elif 0x60 <= code <= 0x67:
+            note = "duration of"
+        elif code in (0x68, 0x6C):
+            note = "value during limit exceed"
+        elif code in (0x6A, 0x6B, 0x6E, 0x6F):
+            note = "date(/time) of"
+        else:
+            note = "reserved"
+        # (The point names no unit then; its quantity is no longer volume.)
+        return "unit-open", {"points": [{"value": litres, "quantity": "other"}], **annotated(note)}
+    # Annotations that keep the value in m3.
+    note = ANNOTATIONS.get(code, "reserved")
+    return "annotation", {"points": [value(litres)], **annotated(note)}
+
+
 def vif_vectors():
     header = bytes.fromhex("7803491177040e160a000000")
     out = []
-    for prefix, table, tag in ((b"", PRIMARY, "primary"), (b"\xfd", FD, "fd"), (b"\xfb", FB, "fb")):
+    for prefix, table, tag in ((b"", PRIMARY, "primary"), (b"\xfd", FD, "fd"), (b"\xfb", FB, "fb"),
+                               (b"\xfd\xfd", FDFD, "fdfd")):
         for first, last, unit, exp in table:
             for code in range(first, last + 1):
                 u = unit[code & 3] if isinstance(unit, list) else unit
@@ -275,24 +355,18 @@ def vif_vectors():
                             "source": VIF_SOURCE,
                             "expect": {"points": [{"value": value, "unit": u, "compare": "number",
                                                    "tolerance": abs(value) * 1e-12}]}})
-    # Combinable VIFEs on litres (VIF 0x13 with the extension bit): corrections and errors.
-    for vife in range(0x70, 0x78):
-        frame = long_frame(0x08, 0x01, 0x72, header + bytes([0x04, 0x93, vife]) + RAW.to_bytes(4, "little"))
-        value = RAW * 10.0 ** (-3 + (vife & 7) - 6)
-        out.append({"name": f"mbus/vife/multiply-{vife:02x}", "protocol": "mbus", "hex": spaced(frame), "source": VIF_SOURCE,
-                    "expect": {"points": [{"value": value, "unit": "m3", "compare": "number", "tolerance": value * 1e-12}]}})
-    frame = long_frame(0x08, 0x01, 0x72, header + bytes([0x04, 0x93, 0x7D]) + RAW.to_bytes(4, "little"))
-    out.append({"name": "mbus/vife/multiply-1000", "protocol": "mbus", "hex": spaced(frame), "source": VIF_SOURCE,
-                "expect": {"points": [{"value": RAW * 1.0, "unit": "m3", "compare": "number", "tolerance": 1e-9}]}})
-    for vife, note in ((0x3B, "accumulation only if positive contributions"), (0x3C, "accumulation of abs value only if negative contributions"),
-                       (0x22, "per hour"), (0x40, "lower limit value"), (0x3A, "uncorrected unit")):
-        frame = long_frame(0x08, 0x01, 0x72, header + bytes([0x04, 0x93, vife]) + RAW.to_bytes(4, "little"))
-        out.append({"name": f"mbus/vife/annotation-{vife:02x}", "protocol": "mbus", "hex": spaced(frame), "source": VIF_SOURCE,
-                    "expect": {"frame": {"records": [{"vife_annotations": [note]}]}}})
-    for code in (0x15, 0x16, 0x17, 0x18):
-        frame = long_frame(0x08, 0x01, 0x72, header + bytes([0x04, 0x93, code]) + RAW.to_bytes(4, "little"))
-        out.append({"name": f"mbus/vife/record-error-{code:02x}", "protocol": "mbus", "hex": spaced(frame), "source": VIF_SOURCE,
-                    "expect": {"points": [{"quality": {"severity": "bad", "reason": "protocol_error", "code": code}}]}})
+    # Every combinable VIFE of table 15 on litres (VIF 0x13 with the extension bit).
+    for code in range(0x80):
+        name, expect = vife_expectation(code)
+        vib = bytes([0x93, code])
+        data = RAW.to_bytes(4, "little")
+        if code == 0x39:
+            data = bytes.fromhex("0b0bcd13")  # type F 2014-03-13T11:11, the start date
+        elif code == 0x7C:
+            vib = bytes([0x93, 0xFC, 0x01])  # 01 is from the extension table, not an error code
+        frame = long_frame(0x08, 0x01, 0x72, header + bytes([0x04]) + vib + data)
+        out.append({"name": f"mbus/vife/{name}-{code:02x}", "protocol": "mbus", "hex": spaced(frame),
+                    "source": VIF_SOURCE, "expect": expect})
     return out
 
 
