@@ -199,10 +199,11 @@ impl Decimal {
         // Distance to the neighbouring f32 values: 2^(e - 150) for biased exponent e (normal
         // here), half of it below a power of two.
         let ulp = f64::from_bits((u64::from((bits >> 23) & 0xFF) + 1023 - 150) << 52);
-        let (half_above, half_below) = if bits & 0x7F_FFFF == 0 {
-            (ulp / 2.0, ulp / 4.0)
+        let half_above = ulp / 2.0;
+        let half_below = if bits & 0x7F_FFFF == 0 {
+            ulp / 4.0
         } else {
-            (ulp / 2.0, ulp / 2.0)
+            half_above
         };
         let inclusive = bits & 1 == 0;
         let mut scale = 1.0f64;

@@ -69,10 +69,9 @@ pub fn uint_le(bytes: &[u8]) -> u64 {
 
 /// Big-endian unsigned integer of the first 8 (or fewer) bytes (mode 2, CI `76`/`77`).
 pub fn uint_be(bytes: &[u8]) -> u64 {
-    let n = bytes.len().min(8);
-    match n {
+    match bytes.len().min(8) {
         0 => 0,
-        _ => uint_le(bytes).swap_bytes() >> (64 - 8 * n as u32),
+        n => uint_le(bytes).swap_bytes() >> (64 - 8 * n as u32),
     }
 }
 

@@ -245,7 +245,7 @@ impl Stamps {
                     ..
                 },
                 Some(slot),
-            ) = (r.value(msb_first), s.entries.get_mut(s.len))
+            ) = (r.decode(msb_first, true), s.entries.get_mut(s.len))
             {
                 *slot = (r.storage(), Some(dt));
                 s.len += 1;

@@ -22,7 +22,7 @@ use crate::error::{Error, ErrorKind, Layer, Result};
 use super::data::{
     bcd, date_f, date_g, date_i, int_le, sign_extend, time_j, uint_be, uint_le, DataValue,
 };
-use super::vif::{describe, VifDesc, VifTable};
+use super::vif::{describe, VifDesc, VifKind, VifTable};
 
 const L: Layer = Layer::MbusRecord;
 
@@ -200,12 +200,9 @@ impl<'a> Record<'a> {
     }
 
     /// Whether the VIF is a date or time point (primary `6C`/`6D`, `FD 30`, `FD 70`), so the
-    /// DIF's data field selects a date type. Cheaper than [`Record::desc`].
+    /// DIF's data field selects a date type.
     pub fn is_time_point(&self) -> bool {
-        matches!(
-            self.vif(),
-            (VifTable::Primary, 0x6C | 0x6D) | (VifTable::Fd, 0x30 | 0x70)
-        )
+        self.desc().kind == VifKind::TimePoint
     }
 
     /// Decodes the data field. `msb_first` for CI `76`/`77` (mode 2).
