@@ -226,51 +226,31 @@ impl Field {
             }
             _ => {}
         }
+        // An integer within the type's range, as the low bytes of its two's complement.
+        let int = |lo: i128, hi: i128| -> Result<[u8; 8]> {
+            let v = self.unscale_int(value)?;
+            if (lo..=hi).contains(&v) {
+                Ok((v as u64).to_be_bytes())
+            } else {
+                Err(range_error())
+            }
+        };
         let be: [u8; 8] = match self.data_type {
-            DataType::U16 => widen(
-                &u16::try_from(self.unscale_int(value)?)
-                    .map_err(|_| range_error())?
-                    .to_be_bytes(),
-            ),
-            DataType::I16 => widen(
-                &i16::try_from(self.unscale_int(value)?)
-                    .map_err(|_| range_error())?
-                    .to_be_bytes(),
-            ),
-            DataType::U32 => widen(
-                &u32::try_from(self.unscale_int(value)?)
-                    .map_err(|_| range_error())?
-                    .to_be_bytes(),
-            ),
-            DataType::I32 => widen(
-                &i32::try_from(self.unscale_int(value)?)
-                    .map_err(|_| range_error())?
-                    .to_be_bytes(),
-            ),
-            DataType::U64 => u64::try_from(self.unscale_int(value)?)
-                .map_err(|_| range_error())?
-                .to_be_bytes(),
-            DataType::I64 => i64::try_from(self.unscale_int(value)?)
-                .map_err(|_| range_error())?
-                .to_be_bytes(),
-            DataType::F32 => widen(&(self.unscale_float(value)? as f32).to_be_bytes()),
+            DataType::U16 => int(0, u16::MAX.into())?,
+            DataType::I16 => int(i16::MIN.into(), i16::MAX.into())?,
+            DataType::U32 => int(0, u32::MAX.into())?,
+            DataType::I32 => int(i32::MIN.into(), i32::MAX.into())?,
+            DataType::U64 => int(0, u64::MAX.into())?,
+            DataType::I64 => int(i64::MIN.into(), i64::MAX.into())?,
+            DataType::F32 => u64::from((self.unscale_float(value)? as f32).to_bits()).to_be_bytes(),
             DataType::F64 => self.unscale_float(value)?.to_be_bytes(),
             other => return Err(unsupported(other)),
         };
-        let wire = be.get(8 - n * 2..).unwrap_or(&[]);
-        for (k, pair) in wire.chunks_exact(2).enumerate() {
-            let slot = match self.byte_order {
-                ByteOrder::Abcd | ByteOrder::Badc => k,
-                ByteOrder::Cdab | ByteOrder::Dcba => n - 1 - k,
-            };
-            let (hi, lo) = match (self.byte_order, pair) {
-                (ByteOrder::Abcd | ByteOrder::Cdab, &[a, b]) => (a, b),
-                (_, &[a, b]) => (b, a),
-                _ => (0, 0),
-            };
-            if let Some(d) = dst.get_mut(slot * 2..slot * 2 + 2) {
-                d.copy_from_slice(&[hi, lo]);
-            }
+        // Word and byte orders are their own inverses: the permutation that reads a value from
+        // registers also places it there.
+        let placed = ordered(be.get(8 - n * 2..).unwrap_or(&[]), self.byte_order);
+        for (d, b) in dst.iter_mut().zip(placed.get(8 - n * 2..).unwrap_or(&[])) {
+            *d = *b;
         }
         Ok(())
     }
@@ -400,14 +380,6 @@ fn be8<const N: usize>(b: &[u8]) -> [u8; N] {
     let mut out = [0u8; N];
     for (o, i) in out.iter_mut().zip(b) {
         *o = *i;
-    }
-    out
-}
-
-fn widen(b: &[u8]) -> [u8; 8] {
-    let mut out = [0u8; 8];
-    if let Some(dst) = out.get_mut(8 - b.len().min(8)..) {
-        dst.copy_from_slice(b.get(..dst.len()).unwrap_or(&[]));
     }
     out
 }
