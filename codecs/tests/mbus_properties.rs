@@ -8,6 +8,7 @@ use causeway_codecs::mbus::app::Identity;
 use causeway_codecs::mbus::data::DataValue;
 use causeway_codecs::mbus::encode::RspUd;
 use causeway_codecs::mbus::link::{self, CField, Frame};
+use causeway_codecs::mbus::points::reading;
 use causeway_codecs::mbus::record::{Item, Records};
 use causeway_codecs::registry::{find, parse_hex, Options};
 use causeway_core::{Function, Manufacturer, Medium};
@@ -189,5 +190,25 @@ proptest! {
             prop_assert_eq!(r.value(false), DataValue::Int(*v));
         }
         prop_assert_eq!(through_json(&buf[..n]).unwrap(), &buf[..n]);
+    }
+
+    /// Mode 2 (CI 76/77, EN 13757-3 §6.3.1): the data of every fixed-length field is sent most
+    /// significant byte first, so it reads as the same data reversed in mode 1 — integers, BCD,
+    /// reals and dates alike, and so does the reading with its scaling.
+    #[test]
+    fn msb_first_is_the_reversed_data(field in prop::sample::select(vec![1u8, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14]),
+                                      vif in 0u8..0x7B, data in prop::collection::vec(any::<u8>(), 8)) {
+        let len = [0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, 0, 6][usize::from(field)];
+        let mode2: Vec<u8> = [field, vif].into_iter().chain(data[..len].iter().copied()).collect();
+        let mode1: Vec<u8> = [field, vif].into_iter().chain(data[..len].iter().rev().copied()).collect();
+        let record = |bytes| match Records::new(bytes, 0).next() {
+            Some(Ok(Item::Record(r))) => r,
+            other => panic!("{other:?}"),
+        };
+        let (r2, r1) = (record(&mode2), record(&mode1));
+        // A value that does not decode keeps its bytes as sent; only the verdict must agree.
+        let verdict = |v| match v { DataValue::BcdError(_) => DataValue::BcdError(&[]), v => v };
+        prop_assert_eq!(verdict(r2.value(true)), verdict(r1.value(false)));
+        prop_assert_eq!(reading(&r2, true), reading(&r1, false));
     }
 }

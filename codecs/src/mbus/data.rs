@@ -67,14 +67,6 @@ pub fn uint_le(bytes: &[u8]) -> u64 {
     }
 }
 
-/// Big-endian unsigned integer of the first 8 (or fewer) bytes (mode 2, CI `76`/`77`).
-pub fn uint_be(bytes: &[u8]) -> u64 {
-    match bytes.len().min(8) {
-        0 => 0,
-        n => uint_le(bytes).swap_bytes() >> (64 - 8 * n as u32),
-    }
-}
-
 /// Decodes BCD digits (LSB byte first, low nibble = lower digit). An `F` in the most significant
 /// nibble is a minus sign; any other nibble above 9 is an error (returns `None`), as is a value
 /// beyond `i64`.
@@ -82,12 +74,7 @@ pub fn uint_be(bytes: &[u8]) -> u64 {
 pub fn bcd(bytes: &[u8]) -> Option<i64> {
     // The most significant 8 bytes (16 digits; all of them in a record) carry the sign nibble.
     let (rest, top) = bytes.split_at(bytes.len().saturating_sub(8));
-    let negative = top.last().is_some_and(|b| b >> 4 == 0xF);
-    let mut raw = uint_le(top);
-    if negative {
-        raw &= !(0xF << (8 * top.len() - 4));
-    }
-    let mut magnitude = bcd_digits(raw)?;
+    let (mut magnitude, negative) = bcd_top(uint_le(top), top.len())?;
     for chunk in rest.rchunks(8) {
         let scale = 10u64.pow(2 * chunk.len() as u32);
         magnitude = magnitude
@@ -96,6 +83,32 @@ pub fn bcd(bytes: &[u8]) -> Option<i64> {
     }
     let m = i64::try_from(magnitude).ok()?;
     Some(if negative { -m } else { m })
+}
+
+/// [`bcd`] of `len` (at most 8) bytes already read as one little-endian number.
+#[inline]
+pub(crate) const fn bcd_word(raw: u64, len: usize) -> Option<i64> {
+    match bcd_top(raw, len) {
+        // At most 16 digits: below 10^16, within i64.
+        Some((m, negative)) => Some(if negative { -(m as i64) } else { m as i64 }),
+        None => None,
+    }
+}
+
+/// The digits of `len` (at most 8) bytes read as one number, and whether the top nibble is the
+/// `F` sign.
+#[inline]
+const fn bcd_top(raw: u64, len: usize) -> Option<(u64, bool)> {
+    if len == 0 {
+        return Some((0, false));
+    }
+    let sign = 8 * len as u32 - 4;
+    let negative = (raw >> sign) & 0xF == 0xF;
+    let raw = if negative { raw & !(0xF << sign) } else { raw };
+    match bcd_digits(raw) {
+        Some(m) => Some((m, negative)),
+        None => None,
+    }
 }
 
 /// Up to 16 packed BCD digits to binary, all lanes at once; `None` if a nibble is above 9.
@@ -215,9 +228,6 @@ mod tests {
         assert_eq!(int_le(&[0x01, 0, 0, 0, 0, 0x80]), -0x8000_0000_0000 + 1);
         assert_eq!(uint_le(&[0xFF; 8]), u64::MAX);
         assert_eq!(uint_le(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), 0x0807_0605_0403_0201);
-        assert_eq!(uint_be(&[0x12, 0x34, 0x56]), 0x12_3456);
-        assert_eq!(uint_be(&[1, 2, 3, 4, 5, 6, 7, 8, 9]), 0x0102_0304_0506_0708);
-        assert_eq!(uint_be(&[]), 0);
     }
 
     /// Digit by digit, as EN 13757-3 Annex A describes type A: the reference for [`bcd`].

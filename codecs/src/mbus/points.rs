@@ -34,6 +34,7 @@ pub struct Reading<'a> {
 }
 
 /// Reads `record`: its value scaled by the VIF and combinable VIFEs, with unit and quantity.
+#[inline]
 pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     let (desc, vifes) = record.vif_parts();
     let mut unit = desc.unit;
@@ -76,33 +77,41 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     };
     // A date VIF, or a start-date VIFE, makes the DIF's data field select a date type.
     let time_point = kind == VifKind::TimePoint;
-    let value = match (record.decode(msb_first, time_point), kind) {
-        (DataValue::None, _) => Value::Null,
-        (
-            DataValue::Date {
-                value: Some(dt),
-                invalid: false,
-                ..
+    // Most records are integers to scale: read those without the general dispatch below.
+    let integer = match kind {
+        VifKind::Number => record.integer(msb_first),
+        _ => None,
+    };
+    let value = match integer {
+        Some(i) => scaled(Decimal::new(i, 0), exponent, offset),
+        None => match (record.decode(msb_first, time_point), kind) {
+            (DataValue::None, _) => Value::Null,
+            (
+                DataValue::Date {
+                    value: Some(dt),
+                    invalid: false,
+                    ..
+                },
+                _,
+            ) => Value::DateTime(dt),
+            (DataValue::Date { .. } | DataValue::BcdError(_), _) => bad(Reason::InvalidEncoding),
+            (DataValue::Text(t), _) => Value::Text(Text::reversed(t)),
+            (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
+            // A date VIF over an integer of no date type (F, G, I, J) says no date.
+            (DataValue::Int(_), VifKind::TimePoint) => bad(Reason::InvalidEncoding),
+            (DataValue::Int(i), VifKind::Number) => scaled(Decimal::new(i, 0), exponent, offset),
+            (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
+                Ok(i) => scaled(Decimal::new(i, 0), exponent, offset),
+                Err(_) => Value::Float(u as f64 * Decimal::new(1, exponent).to_f64()),
             },
-            _,
-        ) => Value::DateTime(dt),
-        (DataValue::Date { .. } | DataValue::BcdError(_), _) => bad(Reason::InvalidEncoding),
-        (DataValue::Text(t), _) => Value::Text(Text::reversed(t)),
-        (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
-        // A date VIF over an integer of no date type (F, G, I, J) says no date.
-        (DataValue::Int(_), VifKind::TimePoint) => bad(Reason::InvalidEncoding),
-        (DataValue::Int(i), VifKind::Number) => scaled(Decimal::new(i, 0), exponent, offset),
-        (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
-            Ok(i) => scaled(Decimal::new(i, 0), exponent, offset),
-            Err(_) => Value::Float(u as f64 * Decimal::new(1, exponent).to_f64()),
+            (DataValue::Real(f), VifKind::Number) => match Decimal::from_f32(f) {
+                Some(d) => scaled(d, exponent, offset),
+                None => Value::Float(f64::from(f)),
+            },
+            (DataValue::Int(i), _) => Value::Int(i),
+            (DataValue::UInt(u), _) => Value::UInt(u),
+            (DataValue::Real(f), _) => Value::Float(f64::from(f)),
         },
-        (DataValue::Real(f), VifKind::Number) => match Decimal::from_f32(f) {
-            Some(d) => scaled(d, exponent, offset),
-            None => Value::Float(f64::from(f)),
-        },
-        (DataValue::Int(i), _) => Value::Int(i),
-        (DataValue::UInt(u), _) => Value::UInt(u),
-        (DataValue::Real(f), _) => Value::Float(f64::from(f)),
     };
     Reading {
         value,
@@ -131,6 +140,7 @@ pub fn record_point<'a>(
     p
 }
 
+#[inline]
 fn scaled(raw: Decimal, exponent: i16, offset: Option<i16>) -> Value<'static> {
     let as_float = || Value::Float(raw.to_f64() * Decimal::new(1, exponent).to_f64());
     let Some(v) = raw.checked_scale(exponent) else {

@@ -20,7 +20,7 @@ use crate::cursor::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Layer, Result};
 
 use super::data::{
-    bcd, date_f, date_g, date_i, int_le, sign_extend, time_j, uint_be, uint_le, DataValue,
+    bcd, bcd_word, date_f, date_g, date_i, int_le, sign_extend, time_j, uint_le, DataValue,
 };
 use super::vif::{describe, VifDesc, VifKind, VifTable};
 
@@ -167,6 +167,7 @@ impl<'a> Record<'a> {
     }
 
     /// The table and code of the true VIF, and how many VIFEs precede the combinable ones.
+    #[inline]
     fn true_vif(&self) -> (VifTable, u8, usize) {
         match (self.vif, self.vifes) {
             (0xFB, [c, ..]) => (VifTable::Fb, *c, 1),
@@ -182,6 +183,7 @@ impl<'a> Record<'a> {
     }
 
     /// What the VIF says, and the combinable VIFEs after the true VIF.
+    #[inline]
     pub fn vif_parts(&self) -> (VifDesc, &'a [u8]) {
         let (table, code, n) = self.true_vif();
         (describe(table, code), self.vifes.get(n..).unwrap_or(&[]))
@@ -211,34 +213,79 @@ impl<'a> Record<'a> {
     }
 
     /// [`Record::value`], with whether the VIF is a date or time point already known.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decode(&self, msb_first: bool, time_point: bool) -> DataValue<'a> {
-        let n = self.data.len().min(8);
-        // The fixed-length data as one number: types B, H and dates read from it, BCD from its
-        // bytes in little-endian order.
-        let raw = if msb_first {
-            uint_be(self.data)
-        } else {
-            uint_le(self.data)
-        };
-        let b = raw.to_le_bytes();
         match self.data_field() {
             0x0 | 0x8 => DataValue::None,
-            0x2 if time_point => date_g([b[0], b[1]]),
-            0x4 if time_point => date_f([b[0], b[1], b[2], b[3]]),
-            0x6 if time_point => date_i([b[0], b[1], b[2], b[3], b[4], b[5]]),
-            0x3 if time_point => match time_j([b[0], b[1], b[2]]) {
-                Some(s) => DataValue::Int(i64::from(s)),
-                None => DataValue::BcdError(self.data),
-            },
-            0x1..=0x4 | 0x6 | 0x7 => DataValue::Int(sign_extend(raw, n)),
-            0x5 => DataValue::Real(f32::from_bits(raw as u32)),
-            0x9..=0xC | 0xE => match bcd(b.get(..n).unwrap_or(&[])) {
-                Some(v) => DataValue::Int(v),
-                None => DataValue::BcdError(self.data),
-            },
+            0x2 | 0x3 | 0x4 | 0x6 if time_point => self.date(msb_first),
+            0x5 => DataValue::Real(f32::from_bits(self.word::<4>(msb_first) as u32)),
             0xD => self.lvar_value(),
+            0x1..=0x4 | 0x6 | 0x7 | 0x9..=0xC | 0xE => match self.integer(msb_first) {
+                Some(i) => DataValue::Int(i),
+                None => DataValue::BcdError(self.data),
+            },
             _ => DataValue::Bytes(self.data),
+        }
+    }
+
+    /// The data of a fixed-length integer field: binary (type B, data fields 1–4, 6, 7) or BCD
+    /// (type A, 9–C, E). `None` for other fields, and for BCD with an error nibble.
+    #[inline(always)]
+    pub(crate) fn integer(&self, msb_first: bool) -> Option<i64> {
+        match self.data_field() {
+            0x1 => Some(sign_extend(self.word::<1>(msb_first), 1)),
+            0x2 => Some(sign_extend(self.word::<2>(msb_first), 2)),
+            0x3 => Some(sign_extend(self.word::<3>(msb_first), 3)),
+            0x4 => Some(sign_extend(self.word::<4>(msb_first), 4)),
+            0x6 => Some(sign_extend(self.word::<6>(msb_first), 6)),
+            0x7 => Some(self.word::<8>(msb_first) as i64),
+            0x9 => bcd_word(self.word::<1>(msb_first), 1),
+            0xA => bcd_word(self.word::<2>(msb_first), 2),
+            0xB => bcd_word(self.word::<3>(msb_first), 3),
+            0xC => bcd_word(self.word::<4>(msb_first), 4),
+            0xE => bcd_word(self.word::<6>(msb_first), 6),
+            _ => None,
+        }
+    }
+
+    /// The date or time of a data field 2 (type G), 4 (F), 6 (I) or 3 (J, seconds of the day).
+    fn date(&self, msb_first: bool) -> DataValue<'a> {
+        match self.data_field() {
+            0x2 => {
+                let [b0, b1, ..] = self.word::<2>(msb_first).to_le_bytes();
+                date_g([b0, b1])
+            }
+            0x4 => {
+                let [b0, b1, b2, b3, ..] = self.word::<4>(msb_first).to_le_bytes();
+                date_f([b0, b1, b2, b3])
+            }
+            0x6 => {
+                let [b0, b1, b2, b3, b4, b5, ..] = self.word::<6>(msb_first).to_le_bytes();
+                date_i([b0, b1, b2, b3, b4, b5])
+            }
+            _ => {
+                let [b0, b1, b2, ..] = self.word::<3>(msb_first).to_le_bytes();
+                match time_j([b0, b1, b2]) {
+                    Some(s) => DataValue::Int(i64::from(s)),
+                    None => DataValue::BcdError(self.data),
+                }
+            }
+        }
+    }
+
+    /// The first `N` (1–8) data bytes as one number, in the telegram's byte order (0 if the
+    /// data is shorter, which a parsed record never is).
+    #[inline(always)]
+    fn word<const N: usize>(&self, msb_first: bool) -> u64 {
+        let mut b = [0u8; 8];
+        if let (Some(to), Some(from)) = (b.get_mut(..N), self.data.first_chunk::<N>()) {
+            to.copy_from_slice(from);
+        }
+        let w = u64::from_le_bytes(b);
+        if msb_first {
+            w.swap_bytes() >> (64 - 8 * N)
+        } else {
+            w
         }
     }
 

@@ -110,6 +110,7 @@ const fn duration(name: &'static str, quantity: Quantity, unit: Unit) -> VifDesc
 
 /// Describes `code` (the extension bit is ignored) of `table`: one lookup in tables built at
 /// compile time from [`describe_code`].
+#[inline]
 pub fn describe(table: VifTable, code: u8) -> VifDesc {
     let row = match table {
         VifTable::Primary => &TABLES[0],
