@@ -82,8 +82,9 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
         VifKind::Number => record.integer(msb_first),
         _ => None,
     };
+    let number = |i: i64| scaled(Decimal::new(i, 0), exponent, offset);
     let value = match integer {
-        Some(i) => scaled(Decimal::new(i, 0), exponent, offset),
+        Some(i) => number(i),
         None => match (record.decode(msb_first, time_point), kind) {
             (DataValue::None, _) => Value::Null,
             (
@@ -99,9 +100,9 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
             (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
             // A date VIF over an integer of no date type (F, G, I, J) says no date.
             (DataValue::Int(_), VifKind::TimePoint) => bad(Reason::InvalidEncoding),
-            (DataValue::Int(i), VifKind::Number) => scaled(Decimal::new(i, 0), exponent, offset),
+            (DataValue::Int(i), VifKind::Number) => number(i),
             (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
-                Ok(i) => scaled(Decimal::new(i, 0), exponent, offset),
+                Ok(i) => number(i),
                 Err(_) => Value::Float(u as f64 * Decimal::new(1, exponent).to_f64()),
             },
             (DataValue::Real(f), VifKind::Number) => match Decimal::from_f32(f) {
