@@ -18,7 +18,7 @@ use causeway_core::{
 use super::app::Body;
 use super::data::DataValue;
 use super::record::{Item, Record, Records};
-use super::vif::{VifKind, Vife};
+use super::vif::{VifDesc, VifKind, Vife};
 
 /// What one record says: value (scaled exactly), unit, quantity and quality.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,9 +34,33 @@ pub struct Reading<'a> {
 }
 
 /// Reads `record`: its value scaled by the VIF and combinable VIFEs, with unit and quantity.
-#[inline]
+#[inline(always)]
 pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     let (desc, vifes) = record.vif_parts();
+    // Most records are a number VIF over an integer field, without text and without VIFEs
+    // that change the reading (none, or a chain the manufacturer's `7F` opens): read those
+    // here, everything else in `any_reading`.
+    if let ([] | [0x7F | 0xFF, ..], None, VifKind::Number) = (vifes, record.plain_text, desc.kind) {
+        if let Some(i) = record.integer(msb_first) {
+            return Reading {
+                value: scaled(Decimal::new(i, 0), i16::from(desc.exponent), None),
+                unit: desc.unit,
+                quantity: desc.quantity,
+                quality: Quality::GOOD,
+            };
+        }
+    }
+    any_reading(record, desc, vifes, msb_first)
+}
+
+/// [`reading`] for any record, given what its VIF says and its combinable VIFEs.
+#[inline(never)]
+fn any_reading<'a>(
+    record: &Record<'a>,
+    desc: VifDesc,
+    vifes: &[u8],
+    msb_first: bool,
+) -> Reading<'a> {
     let mut unit = desc.unit;
     let mut quantity = desc.quantity;
     let mut quality = Quality::GOOD;
@@ -350,6 +374,43 @@ mod tests {
     use super::*;
     use causeway_core::{Function, Manufacturer, Medium};
     use std::string::ToString;
+
+    proptest::proptest! {
+        /// The fast path of `reading` says what the general `any_reading` says, for records
+        /// of every fixed-length data field under any VIF, with or without a VIFE chain.
+        #[test]
+        fn reading_fast_path_agrees_with_any_reading(
+            dif in proptest::prelude::any::<u8>(),
+            vif in proptest::prelude::any::<u8>(),
+            vifes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u8>(),
+                    proptest::sample::select(&[0x7F, 0xFF, 0x00, 0x80, 0x01, 0x22, 0x39, 0x70, 0x73, 0x78, 0x7C, 0x7D][..]),
+                ],
+                0..3,
+            ),
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 8),
+            msb_first in proptest::prelude::any::<bool>(),
+        ) {
+            let len = super::super::record::data_len(dif).unwrap_or(0);
+            let record = Record {
+                offset: 0,
+                dif,
+                difes: &[],
+                vif,
+                vifes: if vif & 0x80 != 0 { &vifes } else { &[] },
+                plain_text: None,
+                text_first: false,
+                lvar: None,
+                data: &data[..len],
+            };
+            let (desc, combinable) = record.vif_parts();
+            proptest::prop_assert_eq!(
+                std::format!("{:?}", reading(&record, msb_first)),
+                std::format!("{:?}", any_reading(&record, desc, combinable, msb_first))
+            );
+        }
+    }
 
     const DEV: Device = Device::MBus {
         id: 0x1149_0378,

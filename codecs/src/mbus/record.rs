@@ -345,7 +345,8 @@ impl<'a> Record<'a> {
 /// Lazily iterates the records of a telegram's user data.
 #[derive(Clone, Debug)]
 pub struct Records<'a> {
-    r: Reader<'a>,
+    data: &'a [u8],
+    pos: usize,
     base: usize,
     done: bool,
 }
@@ -354,7 +355,8 @@ impl<'a> Records<'a> {
     /// Records in `data`, which starts `base` bytes into the frame (for error offsets).
     pub fn new(data: &'a [u8], base: usize) -> Self {
         Records {
-            r: Reader::new(data, L),
+            data,
+            pos: 0,
             base,
             done: false,
         }
@@ -362,114 +364,194 @@ impl<'a> Records<'a> {
 
     /// Bytes of the user data read so far.
     pub fn consumed(&self) -> usize {
-        self.r.pos()
+        self.pos
     }
 
     /// Offset in the frame of the next item (where a new `Records` resumes reading).
     pub fn offset(&self) -> usize {
-        self.base + self.r.pos()
+        self.base + self.pos
     }
+}
 
-    fn err(&self, e: Error) -> Error {
-        e.shifted(self.base)
+/// The record whose DIF is at `*pos` in `input`, moving `pos` to its end; `None` if it is not
+/// well-formed ([`explain`] then says why). The fast path of the iterator.
+#[inline(always)]
+fn scan<'a>(input: &'a [u8], pos: &mut usize, base: usize) -> Option<Record<'a>> {
+    let at = *pos;
+    let (&dif, rest) = input.get(at..)?.split_first()?;
+    if dif & 0x0F == 0x0F {
+        return None;
     }
-
-    #[inline]
-    fn parse_record(&mut self, offset: usize, dif: u8) -> Result<Record<'a>> {
-        let input = self.r.input();
-        // DIFEs.
-        let dife_start = self.r.pos();
-        let mut ext = dif & 0x80 != 0;
-        let mut count = 0;
-        while ext {
-            let at = self.r.pos();
-            let dife = self.r.u8()?;
-            count += 1;
-            if count > MAX_EXTENSIONS {
-                return Err(Error::invalid(
-                    L,
-                    at,
-                    "DIFE count",
-                    "at most 10 DIFEs",
-                    count as u64,
-                ));
-            }
-            ext = dife & 0x80 != 0;
+    let (difes, rest) = rest.split_at_checked(chain_len(dif, rest, MAX_EXTENSIONS)?)?;
+    let (&vif, mut rest) = rest.split_first()?;
+    let mut plain_text = None;
+    let text_first = vif & 0x7F == 0x7C && text_at(rest, 0).is_some();
+    if text_first {
+        let (text, after) = take_text(rest)?;
+        plain_text = Some(text);
+        rest = after;
+    }
+    let max_vifes = MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD));
+    let (vifes, mut rest) = rest.split_at_checked(chain_len(vif, rest, max_vifes)?)?;
+    if vif & 0x7F == 0x7C && !text_first {
+        let (text, after) = take_text(rest)?;
+        plain_text = Some(text);
+        rest = after;
+    }
+    let (lvar, len) = match data_len(dif) {
+        Some(n) => (None, n),
+        None => {
+            let (&lvar, after) = rest.split_first()?;
+            rest = after;
+            (Some(lvar), lvar_len(lvar)?)
         }
-        let difes = input.get(dife_start..self.r.pos()).unwrap_or(&[]);
-        if dif & 0x0F == 0x0F {
+    };
+    let data = rest.get(..len)?;
+    *pos = input.len() - (rest.len() - len);
+    Some(Record {
+        offset: base + at,
+        dif,
+        difes,
+        vif,
+        vifes,
+        plain_text,
+        text_first,
+        lvar,
+        data,
+    })
+}
+
+/// How many extension bytes follow a DIF or VIF `head` at the start of `rest`: none without
+/// the extension bit, else up to the first without it — `None` if that is not among the first
+/// `max`.
+#[inline(always)]
+fn chain_len(head: u8, rest: &[u8], max: usize) -> Option<usize> {
+    if head & 0x80 == 0 {
+        return Some(0);
+    }
+    let last = rest.iter().take(max).position(|b| b & 0x80 == 0)?;
+    Some(last + 1)
+}
+
+/// A plain-text unit: its length byte and the text, and what follows.
+#[inline(always)]
+fn take_text(rest: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&n, rest) = rest.split_first()?;
+    rest.split_at_checked(usize::from(n))
+}
+
+/// Why the record at `at` is not well-formed: the structural error, with its offset in the
+/// frame. Reads the record field by field, as [`scan`] does, naming the first field that fails.
+#[cold]
+#[inline(never)]
+fn explain(input: &[u8], at: usize, base: usize) -> Error {
+    let mut r = Reader::new(input, L);
+    let e = match r.take(at).and_then(|_| r.u8()) {
+        Ok(dif) => match parse_record(&mut r, at, dif) {
+            Err(e) => e,
+            // Unreachable while `scan` and `parse_record` agree (a property test checks it).
+            Ok(_) => Error::invalid(L, at, "record", "a well-formed record", u64::from(dif)),
+        },
+        Err(e) => e,
+    };
+    e.shifted(base)
+}
+
+/// The record after `dif`, read field by field with each failure's offset.
+fn parse_record<'a>(r: &mut Reader<'a>, offset: usize, dif: u8) -> Result<Record<'a>> {
+    let input = r.input();
+    // DIFEs.
+    let dife_start = r.pos();
+    let mut ext = dif & 0x80 != 0;
+    let mut count = 0;
+    while ext {
+        let at = r.pos();
+        let dife = r.u8()?;
+        count += 1;
+        if count > MAX_EXTENSIONS {
             return Err(Error::invalid(
                 L,
-                offset,
-                "DIF",
-                "a data field, or special function 0F/1F/2F/7F",
-                u64::from(dif),
+                at,
+                "DIFE count",
+                "at most 10 DIFEs",
+                count as u64,
             ));
         }
-        // VIF and VIFEs; plain text in either order.
-        let vif = self.r.u8()?;
-        let plain = vif & 0x7F == 0x7C;
-        let text_first = plain && text_at(input, self.r.pos()).is_some();
-        let mut plain_text = None;
-        if text_first {
-            plain_text = Some(self.take_text()?);
-        }
-        let vife_start = self.r.pos();
-        let mut ext = vif & 0x80 != 0;
-        let mut count = 0;
-        while ext {
-            let at = self.r.pos();
-            let vife = self.r.u8()?;
-            count += 1;
-            if count > MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD)) {
-                return Err(Error::invalid(
-                    L,
-                    at,
-                    "VIFE count",
-                    "at most 10 VIFEs",
-                    count as u64,
-                ));
-            }
-            ext = vife & 0x80 != 0;
-        }
-        let vifes = input.get(vife_start..self.r.pos()).unwrap_or(&[]);
-        if plain && !text_first {
-            plain_text = Some(self.take_text()?);
-        }
-        // Data.
-        let (lvar, len) = match data_len(dif) {
-            Some(n) => (None, n),
-            None => {
-                let at = self.r.pos();
-                let lvar = self.r.u8()?;
-                let n = lvar_len(lvar).ok_or(Error::invalid(
-                    L,
-                    at,
-                    "LVAR",
-                    "0x00-0xC9, 0xD0-0xD9, 0xE0-0xF6",
-                    u64::from(lvar),
-                ))?;
-                (Some(lvar), n)
-            }
-        };
-        let data = self.r.take(len)?;
-        Ok(Record {
+        ext = dife & 0x80 != 0;
+    }
+    let difes = input.get(dife_start..r.pos()).unwrap_or(&[]);
+    if dif & 0x0F == 0x0F {
+        return Err(Error::invalid(
+            L,
             offset,
-            dif,
-            difes,
-            vif,
-            vifes,
-            plain_text,
-            text_first,
-            lvar,
-            data,
-        })
+            "DIF",
+            "a data field, or special function 0F/1F/2F/7F",
+            u64::from(dif),
+        ));
     }
+    // VIF and VIFEs; plain text in either order.
+    let vif = r.u8()?;
+    let plain = vif & 0x7F == 0x7C;
+    let text_first = plain && text_at(input, r.pos()).is_some();
+    let mut plain_text = None;
+    if text_first {
+        plain_text = Some(read_text(r)?);
+    }
+    let vife_start = r.pos();
+    let mut ext = vif & 0x80 != 0;
+    let mut count = 0;
+    while ext {
+        let at = r.pos();
+        let vife = r.u8()?;
+        count += 1;
+        if count > MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD)) {
+            return Err(Error::invalid(
+                L,
+                at,
+                "VIFE count",
+                "at most 10 VIFEs",
+                count as u64,
+            ));
+        }
+        ext = vife & 0x80 != 0;
+    }
+    let vifes = input.get(vife_start..r.pos()).unwrap_or(&[]);
+    if plain && !text_first {
+        plain_text = Some(read_text(r)?);
+    }
+    // Data.
+    let (lvar, len) = match data_len(dif) {
+        Some(n) => (None, n),
+        None => {
+            let at = r.pos();
+            let lvar = r.u8()?;
+            let n = lvar_len(lvar).ok_or(Error::invalid(
+                L,
+                at,
+                "LVAR",
+                "0x00-0xC9, 0xD0-0xD9, 0xE0-0xF6",
+                u64::from(lvar),
+            ))?;
+            (Some(lvar), n)
+        }
+    };
+    let data = r.take(len)?;
+    Ok(Record {
+        offset,
+        dif,
+        difes,
+        vif,
+        vifes,
+        plain_text,
+        text_first,
+        lvar,
+        data,
+    })
+}
 
-    fn take_text(&mut self) -> Result<&'a [u8]> {
-        let n = self.r.u8()?;
-        self.r.take(usize::from(n))
-    }
+fn read_text<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {
+    let n = r.u8()?;
+    r.take(usize::from(n))
 }
 
 /// Whether a length byte at `at` is followed by that many printable characters.
@@ -484,38 +566,42 @@ impl<'a> Iterator for Records<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if !self.done {
-            let offset = self.r.pos();
-            let Ok(dif) = self.r.u8() else {
-                self.done = true;
-                return None;
-            };
-            let item = match dif {
-                0x2F => Ok(Item::Filler {
-                    offset: offset + self.base,
-                }),
-                0x0F | 0x1F => {
-                    self.done = true;
-                    Ok(Item::Manufacturer {
-                        offset: offset + self.base,
-                        more_follows: dif == 0x1F,
-                        data: self.r.rest(),
-                    })
-                }
-                0x7F => Ok(Item::GlobalReadout {
-                    offset: offset + self.base,
-                }),
-                _ => self
-                    .parse_record(offset + self.base, dif)
-                    .map(Item::Record)
-                    .map_err(|e| {
-                        self.done = true;
-                        self.err(e)
-                    }),
-            };
-            return Some(item);
+        if self.done {
+            return None;
         }
-        None
+        let at = self.pos;
+        let Some(&dif) = self.data.get(at) else {
+            self.done = true;
+            return None;
+        };
+        let offset = self.base + at;
+        let item = match dif {
+            0x2F => {
+                self.pos = at + 1;
+                Ok(Item::Filler { offset })
+            }
+            0x7F => {
+                self.pos = at + 1;
+                Ok(Item::GlobalReadout { offset })
+            }
+            0x0F | 0x1F => {
+                self.done = true;
+                self.pos = self.data.len();
+                Ok(Item::Manufacturer {
+                    offset,
+                    more_follows: dif == 0x1F,
+                    data: self.data.get(at + 1..).unwrap_or(&[]),
+                })
+            }
+            _ => match scan(self.data, &mut self.pos, self.base) {
+                Some(record) => Ok(Item::Record(record)),
+                None => {
+                    self.done = true;
+                    Err(explain(self.data, at, self.base))
+                }
+            },
+        };
+        Some(item)
     }
 }
 
@@ -586,5 +672,67 @@ mod tests {
                 data: &[0xAA, 0xBB]
             })
         );
+    }
+
+    #[test]
+    fn error_offsets_count_from_the_frame() {
+        // User data starting 19 bytes into the frame: a filler, then a reserved special DIF (3F),
+        // or a record cut short in its VIFE chain.
+        let e = Records::new(&[0x2F, 0x3F, 0x13], 19)
+            .nth(1)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!((e.offset, e.kind.name()), (20, "invalid"));
+        let e = Records::new(&[0x2F, 0x04, 0x93, 0xFF], 19)
+            .nth(1)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!((e.offset, e.kind.name()), (23, "truncated"));
+    }
+
+    /// Bytes that make record structure likely: runs of extension bytes around the limit of
+    /// 10, plain-text VIFs and length-prefixed text, LVARs.
+    fn record_bytes() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        use proptest::prelude::*;
+        let chain = (0usize..13, any::<u8>()).prop_map(|(n, b)| {
+            let mut run = std::vec![0x80 | b; n];
+            run.push(b & 0x7F);
+            run
+        });
+        let text = proptest::collection::vec(0x20u8..0x7F, 0..5).prop_map(|t| {
+            let mut run = std::vec![t.len() as u8];
+            run.extend(t);
+            run
+        });
+        let segment = prop_oneof![
+            any::<u8>().prop_map(|b| std::vec![b]),
+            prop::sample::select(&[0x7C, 0xFC, 0xFB, 0xFD, 0x0D, 0x8D, 0x04][..])
+                .prop_map(|b| std::vec![b]),
+            chain,
+            text,
+        ];
+        proptest::collection::vec(segment, 0..10).prop_map(|s| s.concat())
+    }
+
+    proptest::proptest! {
+        /// The iterator's fast `scan` and the field-by-field reader that explains its failures
+        /// agree on every input: the same record and end, or both reject it.
+        #[test]
+        fn scan_agrees_with_the_field_by_field_reader(input in record_bytes()) {
+            for (at, &dif) in input.iter().enumerate() {
+                let mut end = at;
+                let fast = scan(&input, &mut end, 7);
+                let mut r = Reader::new(&input, L);
+                r.take(at + 1).unwrap();
+                match (fast, parse_record(&mut r, 7 + at, dif)) {
+                    (Some(f), Ok(s)) => {
+                        proptest::prop_assert_eq!(f, s);
+                        proptest::prop_assert_eq!(end, r.pos());
+                    }
+                    (None, Err(_)) => {}
+                    (f, s) => proptest::prop_assert!(false, "at {}: scan {:?}, reader {:?}", at, f, s),
+                }
+            }
+        }
     }
 }
