@@ -86,7 +86,7 @@ pub fn bcd(bytes: &[u8]) -> Option<i64> {
 }
 
 /// [`bcd`] of `len` (at most 8) bytes already read as one little-endian number.
-#[inline]
+#[inline(always)]
 pub(crate) const fn bcd_word(raw: u64, len: usize) -> Option<i64> {
     match bcd_top(raw, len) {
         // At most 16 digits: below 10^16, within i64.

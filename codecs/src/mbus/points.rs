@@ -50,13 +50,13 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
             };
         }
     }
-    any_reading(record, desc, vifes, msb_first)
+    any_reading(*record, desc, vifes, msb_first)
 }
 
 /// [`reading`] for any record, given what its VIF says and its combinable VIFEs.
 #[inline(never)]
 fn any_reading<'a>(
-    record: &Record<'a>,
+    record: Record<'a>,
     desc: VifDesc,
     vifes: &[u8],
     msb_first: bool,
@@ -407,7 +407,7 @@ mod tests {
             let (desc, combinable) = record.vif_parts();
             proptest::prop_assert_eq!(
                 std::format!("{:?}", reading(&record, msb_first)),
-                std::format!("{:?}", any_reading(&record, desc, combinable, msb_first))
+                std::format!("{:?}", any_reading(record, desc, combinable, msb_first))
             );
         }
     }
