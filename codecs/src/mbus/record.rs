@@ -460,26 +460,7 @@ fn explain(input: &[u8], at: usize, base: usize) -> Error {
 /// The record after `dif`, read field by field with each failure's offset.
 fn parse_record<'a>(r: &mut Reader<'a>, offset: usize, dif: u8) -> Result<Record<'a>> {
     let input = r.input();
-    // DIFEs.
-    let dife_start = r.pos();
-    let mut ext = dif & 0x80 != 0;
-    let mut count = 0;
-    while ext {
-        let at = r.pos();
-        let dife = r.u8()?;
-        count += 1;
-        if count > MAX_EXTENSIONS {
-            return Err(Error::invalid(
-                L,
-                at,
-                "DIFE count",
-                "at most 10 DIFEs",
-                count as u64,
-            ));
-        }
-        ext = dife & 0x80 != 0;
-    }
-    let difes = input.get(dife_start..r.pos()).unwrap_or(&[]);
+    let difes = read_chain(r, dif, MAX_EXTENSIONS, "DIFE count", "at most 10 DIFEs")?;
     if dif & 0x0F == 0x0F {
         return Err(Error::invalid(
             L,
@@ -497,25 +478,8 @@ fn parse_record<'a>(r: &mut Reader<'a>, offset: usize, dif: u8) -> Result<Record
     if text_first {
         plain_text = Some(read_text(r)?);
     }
-    let vife_start = r.pos();
-    let mut ext = vif & 0x80 != 0;
-    let mut count = 0;
-    while ext {
-        let at = r.pos();
-        let vife = r.u8()?;
-        count += 1;
-        if count > MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD)) {
-            return Err(Error::invalid(
-                L,
-                at,
-                "VIFE count",
-                "at most 10 VIFEs",
-                count as u64,
-            ));
-        }
-        ext = vife & 0x80 != 0;
-    }
-    let vifes = input.get(vife_start..r.pos()).unwrap_or(&[]);
+    let max_vifes = MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD));
+    let vifes = read_chain(r, vif, max_vifes, "VIFE count", "at most 10 VIFEs")?;
     if plain && !text_first {
         plain_text = Some(read_text(r)?);
     }
@@ -547,6 +511,30 @@ fn parse_record<'a>(r: &mut Reader<'a>, offset: usize, dif: u8) -> Result<Record
         lvar,
         data,
     })
+}
+
+/// The extension bytes after a DIF or VIF `head`: up to the first without the extension bit, at
+/// most `max` of them.
+fn read_chain<'a>(
+    r: &mut Reader<'a>,
+    head: u8,
+    max: usize,
+    field: &'static str,
+    expected: &'static str,
+) -> Result<&'a [u8]> {
+    let start = r.pos();
+    let mut ext = head & 0x80 != 0;
+    let mut count = 0;
+    while ext {
+        let at = r.pos();
+        let byte = r.u8()?;
+        count += 1;
+        if count > max {
+            return Err(Error::invalid(L, at, field, expected, count as u64));
+        }
+        ext = byte & 0x80 != 0;
+    }
+    Ok(r.input().get(start..r.pos()).unwrap_or(&[]))
 }
 
 fn read_text<'a>(r: &mut Reader<'a>) -> Result<&'a [u8]> {
