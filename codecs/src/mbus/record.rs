@@ -362,12 +362,13 @@ impl<'a> Records<'a> {
         }
     }
 
-    /// Bytes of the user data read so far.
+    /// Bytes of the user data read so far (after an error: up to the record that failed).
     pub fn consumed(&self) -> usize {
         self.pos
     }
 
-    /// Offset in the frame of the next item (where a new `Records` resumes reading).
+    /// Offset in the frame of the next item (where a new `Records` resumes reading; after an
+    /// error, the record that failed).
     pub fn offset(&self) -> usize {
         self.base + self.pos
     }
@@ -433,7 +434,7 @@ fn chain_len(head: u8, rest: &[u8], max: usize) -> Option<usize> {
     Some(last + 1)
 }
 
-/// A plain-text unit: its length byte and the text, and what follows.
+/// A plain-text unit after its length byte: the text, and what follows it.
 #[inline(always)]
 fn take_text(rest: &[u8]) -> Option<(&[u8], &[u8])> {
     let (&n, rest) = rest.split_first()?;
