@@ -392,8 +392,7 @@ fn scan<'a>(input: &'a [u8], pos: &mut usize, base: usize) -> Option<Record<'a>>
         plain_text = Some(text);
         rest = after;
     }
-    let max_vifes = MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD));
-    let (vifes, mut rest) = rest.split_at_checked(chain_len(vif, rest, max_vifes)?)?;
+    let (vifes, mut rest) = rest.split_at_checked(chain_len(vif, rest, vife_limit(vif))?)?;
     if vif & 0x7F == 0x7C && !text_first {
         let (text, after) = take_text(rest)?;
         plain_text = Some(text);
@@ -420,6 +419,11 @@ fn scan<'a>(input: &'a [u8], pos: &mut usize, base: usize) -> Option<Record<'a>>
         lvar,
         data,
     })
+}
+
+/// Most VIFEs after `vif`: 10, plus the true VIF after `FB`/`FD`.
+const fn vife_limit(vif: u8) -> usize {
+    MAX_EXTENSIONS + matches!(vif, 0xFB | 0xFD) as usize
 }
 
 /// How many extension bytes follow a DIF or VIF `head` at the start of `rest`: none without
@@ -479,8 +483,7 @@ fn parse_record<'a>(r: &mut Reader<'a>, offset: usize, dif: u8) -> Result<Record
     if text_first {
         plain_text = Some(read_text(r)?);
     }
-    let max_vifes = MAX_EXTENSIONS + usize::from(matches!(vif, 0xFB | 0xFD));
-    let vifes = read_chain(r, vif, max_vifes, "VIFE count", "at most 10 VIFEs")?;
+    let vifes = read_chain(r, vif, vife_limit(vif), "VIFE count", "at most 10 VIFEs")?;
     if plain && !text_first {
         plain_text = Some(read_text(r)?);
     }
