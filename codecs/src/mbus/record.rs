@@ -5,14 +5,16 @@
 //!   `0F`/`1F` (manufacturer data to the end; `1F`: more records follow in the next telegram),
 //!   `2F` (idle filler), `7F` (global readout request). Up to 10 DIFEs (storage, tariff, subunit).
 //! - VIF: primary table, or `FB`/`FD` followed by the true VIF from an extension table; up to 10
-//!   VIFEs. Plain-text VIF `7C`/`FC`: a length and the text, which meters place either right after
-//!   the VIF (libmbus's reading) or after the VIFE chain (the standard's figure) — the iterator
-//!   detects which by where printable text is found.
+//!   VIFEs (after `FB`/`FD`: the true VIF and 10 more). Plain-text VIF `7C`/`FC`: a length and
+//!   the text, which meters place either right after the VIF (libmbus's reading) or after the
+//!   VIFE chain (the standard's figure) — the iterator detects which by where printable text is
+//!   found.
 //! - Data: the DIF's data field gives the length; `D` is LVAR (§6.3.3).
 //!
-//! A structural problem (premature end, more than 10 DIFEs or VIFEs, a reserved special DIF)
-//! ends the iteration with an error naming the byte; a value that does not decode (a BCD error
-//! nibble, an invalid date) is not a structural problem — see [`super::data`].
+//! A structural problem (premature end, more DIFEs or VIFEs than allowed, a reserved special DIF,
+//! a reserved LVAR code) ends the iteration with an error naming the byte; a value that does not
+//! decode (a BCD error nibble, an invalid date) is not a structural problem — see
+//! [`super::data`].
 
 use causeway_core::Function;
 
@@ -483,7 +485,11 @@ fn parse_record<'a>(r: &mut Reader<'a>, offset: usize, dif: u8) -> Result<Record
     if text_first {
         plain_text = Some(read_text(r)?);
     }
-    let vifes = read_chain(r, vif, vife_limit(vif), "VIFE count", "at most 10 VIFEs")?;
+    let most = match vif {
+        0xFB | 0xFD => "at most 11 VIFEs (the true VIF, then 10)",
+        _ => "at most 10 VIFEs",
+    };
+    let vifes = read_chain(r, vif, vife_limit(vif), "VIFE count", most)?;
     if plain && !text_first {
         plain_text = Some(read_text(r)?);
     }
@@ -680,6 +686,35 @@ mod tests {
             .unwrap()
             .unwrap_err();
         assert_eq!((e.offset, e.kind.name()), (23, "truncated"));
+    }
+
+    #[test]
+    fn too_many_vifes_names_the_limit_of_the_vif() {
+        // Eleven extension bytes: one too many after a primary VIF, allowed after FD (the true
+        // VIF and 10 combinable VIFEs); a twelfth is one too many there too.
+        let expected = |vif: u8, n: usize| {
+            let mut data = std::vec![0x04, vif];
+            data.extend(std::iter::repeat(0x80).take(n - 1));
+            data.push(0x00);
+            data.extend([0; 4]);
+            match Records::new(&data, 0).next() {
+                Some(Err(Error {
+                    offset,
+                    kind:
+                        ErrorKind::Invalid {
+                            expected, found, ..
+                        },
+                    ..
+                })) => Some((offset, expected, found)),
+                _ => None,
+            }
+        };
+        assert_eq!(expected(0x93, 11), Some((12, "at most 10 VIFEs", 11)));
+        assert_eq!(expected(0xFD, 11), None);
+        assert_eq!(
+            expected(0xFD, 12),
+            Some((13, "at most 11 VIFEs (the true VIF, then 10)", 12))
+        );
     }
 
     /// Bytes that make record structure likely: runs of extension bytes around the limit of
