@@ -5,7 +5,7 @@ use core::ops::Range;
 
 use causeway_codecs::mbus::app::{self, Body, Header};
 use causeway_codecs::mbus::encode::{self, Selection};
-use causeway_codecs::mbus::json::{identity_json, parse_manufacturer};
+use causeway_codecs::mbus::json::{frame_json, identity_json, parse_manufacturer};
 use causeway_codecs::mbus::link::{self, Frame, FrameKind};
 use causeway_codecs::mbus::master;
 use causeway_codecs::mbus::points::{body_points, reading};
@@ -202,7 +202,8 @@ impl MbusFrame {
     /// The frame's fields as a dict: the `frame` object of [`to_dict`].
     #[getter]
     fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.decoded_json(py)?["frame"])
+        let frame = frame_json(self.span.bytes(py)).map_err(|e| decode_error(py, &e))?;
+        json_to_py(py, &frame)
     }
 
     /// `{"protocol", "frame", "points"}`, as `causeway decode --format json` prints it.

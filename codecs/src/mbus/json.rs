@@ -116,7 +116,8 @@ fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<
     Ok(())
 }
 
-fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+/// The `frame` object of the JSON form: link fields, header, records (without the points).
+pub fn frame_json(bytes: &[u8]) -> Result<Json> {
     let f = Frame::new_checked(bytes)?;
     let mut frame = Map::new();
     let kind = match f.kind() {
@@ -126,7 +127,6 @@ fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
         FrameKind::Long => "long",
     };
     frame.insert("kind".into(), json!(kind));
-    let mut points = Vec::new();
     if let (Some(c), Some(a)) = (f.c_field(), f.address()) {
         frame.insert("c_field".into(), json!(c.bits()));
         frame.insert("c_field_name".into(), json!(c.name()));
@@ -139,11 +139,10 @@ fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
             frame.insert("dfc".into(), json!(c.contains(link::CField::DFC)));
         }
     }
-    if let (Some(ci), Some(a)) = (f.ci(), f.address()) {
+    if let (Some(ci), Some(_)) = (f.ci(), f.address()) {
         frame.insert("ci".into(), json!(ci));
         let data = f.into_data();
         let body = app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)?;
-        body_points(a, &body, |p| points.push(p))?;
         // Bytes the typed fields of these bodies do not cover are kept as raw `data`.
         let covered = match body {
             Body::ApplicationError(_) | Body::ApplicationReset(_) => 1,
@@ -201,9 +200,20 @@ fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
             }
         }
     }
+    Ok(Json::Object(frame))
+}
+
+fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
+    let frame = frame_json(bytes)?;
+    let f = Frame::new_checked(bytes)?;
+    let mut points = Vec::new();
+    if let (Some(ci), Some(a)) = (f.ci(), f.address()) {
+        let body = app::parse(ci, f.into_data(), Frame::<&[u8]>::DATA_OFFSET)?;
+        body_points(a, &body, |p| points.push(p))?;
+    }
     Ok(Decoded {
         protocol: "mbus",
-        frame: Json::Object(frame),
+        frame,
         points,
     })
 }
