@@ -273,26 +273,8 @@ pub unsafe extern "C" fn causeway_epa_decode(
 
 /// The typed value of a C value (its type code and raw octets, checked for size).
 fn typed_of<'a>(v: &causeway_epa_value) -> Result<TypedValue<'a>, Error> {
-    // SAFETY: the caller's view, valid for the call (checked non-NULL when non-empty).
-    let raw = unsafe { input(v.raw.ptr, v.raw.len) }.ok_or(Error::invalid(
-        Layer::Epa,
-        0,
-        "value.raw",
-        "a pointer to the value's octets",
-        0,
-    ))?;
+    let raw = v.raw.view("value.raw", Layer::Epa)?;
     TypedValue::decode(v.type_code, raw, Order::Big, Layer::Epa, 0)
-}
-
-fn view<'a>(b: &causeway_bytes, field: &'static str) -> Result<&'a [u8], Error> {
-    // SAFETY: the caller's view, valid for the call.
-    unsafe { input(b.ptr, b.len) }.ok_or(Error::invalid(
-        Layer::Epa,
-        0,
-        field,
-        "a pointer to the octets",
-        0,
-    ))
 }
 
 fn from_c<'a>(c: &causeway_epa_frame) -> Result<Frame<'a>, Error> {
@@ -308,7 +290,7 @@ fn from_c<'a>(c: &causeway_epa_frame) -> Result<Frame<'a>, Error> {
         Ok(Block {
             domain_id: c.domain_id,
             block_seq: c.block_seq,
-            data: view(&c.data, "data")?,
+            data: c.data.view("data", Layer::Epa)?,
         })
     };
     let body = match (service.code(), service.is_response()) {
@@ -345,10 +327,10 @@ fn from_c<'a>(c: &causeway_epa_frame) -> Result<Frame<'a>, Error> {
         },
         (Service::NP_END, false) => Body::NpEnd,
         (Service::DEVICE_ANNOUNCE, false) => Body::DeviceAnnounce {
-            tag: view(&c.data, "data")?,
+            tag: c.data.view("data", Layer::Epa)?,
         },
         (Service::FIND_TAG, false) => Body::FindTag {
-            tag: view(&c.data, "data")?,
+            tag: c.data.view("data", Layer::Epa)?,
         },
         (Service::GET_DEVICE_ATTR, false) => Body::GetDeviceAttr { attr: c.attr },
         (Service::GET_DEVICE_ATTR, true) => Body::GetDeviceAttrResponse(reply()?),
@@ -359,10 +341,10 @@ fn from_c<'a>(c: &causeway_epa_frame) -> Result<Frame<'a>, Error> {
         (Service::SET_DEVICE_ATTR, true) => Body::SetDeviceAttrResponse {
             status: Status(c.status),
         },
-        _ => Body::Opaque(view(&c.data, "data")?),
+        _ => Body::Opaque(c.data.view("data", Layer::Epa)?),
     };
     let carrier = if c.udp {
-        let opts = view(&c.ip_options, "ip_options")?;
+        let opts = c.ip_options.view("ip_options", Layer::Epa)?;
         let mut options = [0u8; 40];
         options
             .get_mut(..opts.len())

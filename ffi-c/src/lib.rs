@@ -63,6 +63,33 @@ impl causeway_bytes {
         }
     }
 
+    /// The bytes the view points at; `None` for a NULL pointer with a non-zero length.
+    ///
+    /// # Safety
+    /// A non-NULL `ptr` must point at `len` readable bytes that stay valid for `'a`.
+    pub(crate) unsafe fn as_slice<'a>(&self) -> Option<&'a [u8]> {
+        // SAFETY: forwarded to the caller.
+        unsafe { input(self.ptr, self.len) }
+    }
+
+    /// The bytes of a caller's view; an error naming `field` of `layer` if the pointer is NULL
+    /// with a non-zero length. The view must point at bytes valid for the call.
+    #[cfg(any(feature = "epa", feature = "wiapa"))]
+    pub(crate) fn view<'a>(
+        &self,
+        field: &'static str,
+        layer: causeway_codecs::Layer,
+    ) -> Result<&'a [u8], causeway_codecs::Error> {
+        // SAFETY: the caller's view, valid for the call.
+        unsafe { self.as_slice() }.ok_or(causeway_codecs::Error::invalid(
+            layer,
+            0,
+            field,
+            "a pointer to the octets",
+            0,
+        ))
+    }
+
     pub(crate) const EMPTY: causeway_bytes = causeway_bytes {
         ptr: [].as_ptr(),
         len: 0,

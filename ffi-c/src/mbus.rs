@@ -149,7 +149,7 @@ pub unsafe extern "C" fn causeway_mbus_records_init(
         let (Some(f), false) = (unsafe { frame.as_ref() }, it.is_null()) else {
             return CAUSEWAY_NULL_ARGUMENT;
         };
-        let Some(data) = (unsafe { input(f.data.ptr, f.data.len) }) else {
+        let Some(data) = (unsafe { f.data.as_slice() }) else {
             return CAUSEWAY_NULL_ARGUMENT;
         };
         let (hdr, msb_first, skip) = match app::parse(f.ci, data, 7) {
@@ -264,7 +264,7 @@ pub unsafe extern "C" fn causeway_mbus_records_next(
         if out.is_null() {
             return CAUSEWAY_NULL_ARGUMENT;
         }
-        let Some(data) = (unsafe { input(state.data.ptr, state.data.len) }) else {
+        let Some(data) = (unsafe { state.data.as_slice() }) else {
             return CAUSEWAY_NULL_ARGUMENT;
         };
         loop {

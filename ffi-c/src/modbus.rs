@@ -367,7 +367,7 @@ pub unsafe extern "C" fn causeway_modbus_register(
             return CAUSEWAY_NULL_ARGUMENT;
         }
         // SAFETY: checked; the view points into the caller's live input.
-        let data = unsafe { input((*pdu).data.ptr, (*pdu).data.len) }.unwrap_or(&[]);
+        let data = unsafe { (*pdu).data.as_slice() }.unwrap_or(&[]);
         match Registers::new(data).and_then(|r| r.get(index)) {
             // SAFETY: checked non-NULL.
             Some(v) => unsafe {

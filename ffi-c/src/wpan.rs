@@ -310,17 +310,6 @@ fn frame_to_c(f: &Frame<'_>) -> causeway_wpan_frame {
     }
 }
 
-fn view<'a>(b: &causeway_bytes, field: &'static str, layer: Layer) -> Result<&'a [u8], Error> {
-    // SAFETY: the caller's view, valid for the call.
-    unsafe { input(b.ptr, b.len) }.ok_or(Error::invalid(
-        layer,
-        0,
-        field,
-        "a pointer to the octets",
-        0,
-    ))
-}
-
 fn header_from_c<'a>(c: &causeway_wpan_frame) -> Result<Header<'a>, Error> {
     let mut flags = FrameControl::empty();
     flags.set(FrameControl::FRAME_PENDING, c.frame_pending);
@@ -343,7 +332,7 @@ fn header_from_c<'a>(c: &causeway_wpan_frame) -> Result<Header<'a>, Error> {
             key_index: (mode != 0).then_some(c.key_index),
         }
     });
-    let ies = view(&c.header_ies, "header_ies", Layer::Ieee802154)?;
+    let ies = c.header_ies.view("header_ies", Layer::Ieee802154)?;
     Ok(Header {
         frame_type: FrameType(c.frame_type),
         flags,
@@ -504,16 +493,16 @@ pub unsafe extern "C" fn causeway_wpan_payload_decode(
 /// Writes the clear MAC payload `p` describes into `w`.
 fn write_payload(p: &causeway_wpan_payload, w: &mut Writer<'_>) -> Result<(), Error> {
     let l = Layer::Ieee802154;
-    w.put(view(&p.payload_ies, "payload_ies", l)?)?;
-    let data = view(&p.data, "data", l)?;
+    w.put(p.payload_ies.view("payload_ies", l)?)?;
+    let data = p.data.view("data", l)?;
     match p.content {
         causeway_wpan_content::CAUSEWAY_WPAN_BEACON => Beacon {
             superframe: Superframe(p.superframe_spec),
             gts_spec: p.gts_spec,
             gts_directions: p.gts_directions,
-            gts_list: view(&p.gts_list, "gts_list", l)?,
+            gts_list: p.gts_list.view("gts_list", l)?,
             pending_spec: p.pending_spec,
-            pending_list: view(&p.pending_list, "pending_list", l)?,
+            pending_list: p.pending_list.view("pending_list", l)?,
             payload: data,
         }
         .emit(w),
@@ -552,7 +541,7 @@ pub unsafe extern "C" fn causeway_wpan_emit(
         let c = unsafe { &*frame };
         let keys = unsafe { Keys::read(keys) }?;
         let h = header_from_c(c)?;
-        let payload = MacPayload::parse(&h, view(&c.payload, "payload", Layer::Ieee802154)?, 0)?;
+        let payload = MacPayload::parse(&h, c.payload.view("payload", Layer::Ieee802154)?, 0)?;
         emit_frame(&h, &payload, &keys.store(), out, fcs_of(with_fcs))
     })
 }
@@ -918,7 +907,7 @@ pub unsafe extern "C" fn causeway_wpal_aggregate_entry(
 }
 
 fn typed_of<'a>(v: &causeway_wpal_value) -> Result<TypedValue<'a>, Error> {
-    let raw = view(&v.raw, "value.raw", Layer::Wpal)?;
+    let raw = v.raw.view("value.raw", Layer::Wpal)?;
     TypedValue::decode(v.type_code, raw, Order::Little, Layer::Wpal, 0)
 }
 
@@ -974,7 +963,7 @@ fn pdu_from_c<'a>(c: &causeway_wpal_pdu) -> Result<AslPdu<'a>, Error> {
 /// Writes the payload `c` describes; the result is parsed back, so an aggregate whose entries
 /// do not add up or a fragment past its total is refused.
 fn write_packet(c: &causeway_wpal_packet, out: &mut [u8]) -> Result<usize, Error> {
-    let data = view(&c.data, "data", Layer::Wpal)?;
+    let data = c.data.view("data", Layer::Wpal)?;
     let mut w = Writer::new(out, Layer::Wpal);
     if c.dlsl_type == 1 {
         w.u8(1)?;
