@@ -22,10 +22,12 @@ pub enum AnyDeframer {
     Mbus(crate::mbus::link::Deframer),
 }
 
-// Without Modbus and M-Bus there is no deframer and the methods have nothing to do.
+// Without Modbus no deframer needs the role; without Modbus and M-Bus there is no deframer and
+// the methods have nothing to do.
+#[cfg_attr(not(feature = "modbus"), allow(unused_variables))]
 #[cfg_attr(
     not(any(feature = "modbus", feature = "mbus")),
-    allow(unused_variables, unreachable_code)
+    allow(unreachable_code)
 )]
 impl AnyDeframer {
     /// The deframer for the registry name `protocol`. Modbus RTU needs to know what it hears:
