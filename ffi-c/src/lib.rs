@@ -67,6 +67,13 @@ impl causeway_bytes {
     ///
     /// # Safety
     /// A non-NULL `ptr` must point at `len` readable bytes that stay valid for `'a`.
+    #[cfg(any(
+        feature = "modbus",
+        feature = "mbus",
+        feature = "epa",
+        feature = "wiapa",
+        feature = "translate"
+    ))]
     pub(crate) unsafe fn as_slice<'a>(&self) -> Option<&'a [u8]> {
         // SAFETY: forwarded to the caller.
         unsafe { input(self.ptr, self.len) }

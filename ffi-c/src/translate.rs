@@ -204,22 +204,13 @@ unsafe fn c_str<'a>(s: *const c_char) -> Option<&'a str> {
     unsafe { CStr::from_ptr(s) }.to_str().ok()
 }
 
-/// The bytes of a view (NULL with a non-zero length is `None`).
-///
-/// # Safety
-/// `b.ptr` readable for `b.len`.
-unsafe fn view<'a>(b: causeway_bytes) -> Option<&'a [u8]> {
-    // SAFETY: as promised by the caller.
-    unsafe { input(b.ptr, b.len) }
-}
-
 /// A static name from a view (units, quantities, reasons are names from fixed tables).
 ///
 /// # Safety
 /// `b.ptr` readable for `b.len`.
 unsafe fn name<'a>(b: causeway_bytes) -> Option<&'a str> {
     // SAFETY: as promised by the caller.
-    unsafe { view(b) }.and_then(|b| core::str::from_utf8(b).ok())
+    unsafe { b.as_slice() }.and_then(|b| core::str::from_utf8(b).ok())
 }
 
 /// Whether the kind C stored at `kind` is one of [`causeway_value_kind`] (C may store any
@@ -268,12 +259,12 @@ unsafe fn value_from_c<'a>(v: &causeway_value) -> Option<Value<'a>> {
             Value::Decimal(causeway_core::Decimal::new(v.mantissa, v.exponent))
         }
         // SAFETY: as promised by the caller.
-        CAUSEWAY_VALUE_TEXT => match unsafe { view(v.bytes) }? {
+        CAUSEWAY_VALUE_TEXT => match unsafe { v.bytes.as_slice() }? {
             b if v.reversed => Value::Text(Text::reversed(b)),
             b => Value::Text(Text::new(b)),
         },
         // SAFETY: as promised by the caller.
-        CAUSEWAY_VALUE_BYTES => Value::Bytes(Bytes::new(unsafe { view(v.bytes) }?)),
+        CAUSEWAY_VALUE_BYTES => Value::Bytes(Bytes::new(unsafe { v.bytes.as_slice() }?)),
         CAUSEWAY_VALUE_DATETIME => Value::DateTime(datetime_from_c(&v.datetime)?),
         CAUSEWAY_VALUE_DURATION => Value::Duration(core::time::Duration::from_nanos(v.duration_ns)),
         CAUSEWAY_VALUE_OTHER => return None,

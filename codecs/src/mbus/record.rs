@@ -28,7 +28,8 @@ use super::vif::{describe, VifDesc, VifKind, VifTable};
 
 const L: Layer = Layer::MbusRecord;
 
-/// Most DIFEs (and VIFEs) a record may carry.
+/// Most DIFEs a record may carry, and most VIFEs after a primary VIF (after `FB`/`FD` one more:
+/// the true VIF).
 pub const MAX_EXTENSIONS: usize = 10;
 
 /// One data record, borrowing its bytes.
@@ -692,28 +693,44 @@ mod tests {
     fn too_many_vifes_names_the_limit_of_the_vif() {
         // Eleven extension bytes: one too many after a primary VIF, allowed after FD (the true
         // VIF and 10 combinable VIFEs); a twelfth is one too many there too.
-        let expected = |vif: u8, n: usize| {
+        let record = |vif: u8, n: usize| {
             let mut data = std::vec![0x04, vif];
             data.extend(std::iter::repeat(0x80).take(n - 1));
             data.push(0x00);
             data.extend([0; 4]);
-            match Records::new(&data, 0).next() {
-                Some(Err(Error {
-                    offset,
-                    kind:
-                        ErrorKind::Invalid {
-                            expected, found, ..
-                        },
-                    ..
-                })) => Some((offset, expected, found)),
-                _ => None,
-            }
+            data
         };
-        assert_eq!(expected(0x93, 11), Some((12, "at most 10 VIFEs", 11)));
-        assert_eq!(expected(0xFD, 11), None);
+        let rejected = |data: &[u8]| match Records::new(data, 0).next() {
+            Some(Err(Error {
+                layer,
+                offset,
+                kind:
+                    ErrorKind::Invalid {
+                        field,
+                        expected,
+                        found,
+                    },
+            })) => Some((layer, offset, field, expected, found)),
+            _ => None,
+        };
         assert_eq!(
-            expected(0xFD, 12),
-            Some((13, "at most 11 VIFEs (the true VIF, then 10)", 12))
+            rejected(&record(0x93, 11)),
+            Some((L, 12, "VIFE count", "at most 10 VIFEs", 11))
+        );
+        let data = record(0xFD, 11);
+        assert!(matches!(
+            Records::new(&data, 0).next(),
+            Some(Ok(Item::Record(r))) if r.vifes.len() == 11 && r.data.len() == 4
+        ));
+        assert_eq!(
+            rejected(&record(0xFD, 12)),
+            Some((
+                L,
+                13,
+                "VIFE count",
+                "at most 11 VIFEs (the true VIF, then 10)",
+                12
+            ))
         );
     }
 
