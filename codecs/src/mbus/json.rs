@@ -118,6 +118,11 @@ fn records_json(records: &Records<'_>, frame: &mut Map<String, Json>) -> Result<
 
 /// The `frame` object of the JSON form: link fields, header, records (without the points).
 pub fn frame_json(bytes: &[u8]) -> Result<Json> {
+    described(bytes).map(|(frame, _)| frame)
+}
+
+/// The `frame` object, and the address and parsed body its points come from.
+fn described(bytes: &[u8]) -> Result<(Json, Option<(u8, Body<'_>)>)> {
     let f = Frame::new_checked(bytes)?;
     let mut frame = Map::new();
     let kind = match f.kind() {
@@ -139,7 +144,8 @@ pub fn frame_json(bytes: &[u8]) -> Result<Json> {
             frame.insert("dfc".into(), json!(c.contains(link::CField::DFC)));
         }
     }
-    if let (Some(ci), Some(_)) = (f.ci(), f.address()) {
+    let mut parsed = None;
+    if let (Some(ci), Some(a)) = (f.ci(), f.address()) {
         frame.insert("ci".into(), json!(ci));
         let data = f.into_data();
         let body = app::parse(ci, data, Frame::<&[u8]>::DATA_OFFSET)?;
@@ -152,7 +158,7 @@ pub fn frame_json(bytes: &[u8]) -> Result<Json> {
         if data.len() > covered {
             frame.insert("data".into(), json!(hex(data)));
         }
-        match body {
+        match &body {
             Body::Variable {
                 header,
                 msb_first,
@@ -161,10 +167,10 @@ pub fn frame_json(bytes: &[u8]) -> Result<Json> {
                 if let Some(h) = &header {
                     frame.insert("header".into(), header_json(h));
                 }
-                if msb_first {
+                if *msb_first {
                     frame.insert("msb_first".into(), json!(true));
                 }
-                records_json(&records, &mut frame)?;
+                records_json(records, &mut frame)?;
             }
             Body::Fixed(fd) => {
                 frame.insert("fixed".into(), json!({
@@ -186,11 +192,11 @@ pub fn frame_json(bytes: &[u8]) -> Result<Json> {
                 frame.insert("application_reset".into(), json!({"subcode": sub}));
             }
             Body::DataSend { records, .. } => {
-                records_json(&records, &mut frame)?;
+                records_json(records, &mut frame)?;
             }
             Body::Selection { identity, records } => {
-                frame.insert("selection".into(), identity_json(&identity));
-                records_json(&records, &mut frame)?;
+                frame.insert("selection".into(), identity_json(identity));
+                records_json(records, &mut frame)?;
             }
             Body::BaudRate(b) => {
                 frame.insert("baud_rate".into(), json!(b));
@@ -199,17 +205,16 @@ pub fn frame_json(bytes: &[u8]) -> Result<Json> {
                 frame.insert("data".into(), json!(hex(data)));
             }
         }
+        parsed = Some((a, body));
     }
-    Ok(Json::Object(frame))
+    Ok((Json::Object(frame), parsed))
 }
 
 fn decode<'a>(_: &Options<'_>, bytes: &'a [u8]) -> Result<Decoded<'a>> {
-    let frame = frame_json(bytes)?;
-    let f = Frame::new_checked(bytes)?;
+    let (frame, parsed) = described(bytes)?;
     let mut points = Vec::new();
-    if let (Some(ci), Some(a)) = (f.ci(), f.address()) {
-        let body = app::parse(ci, f.into_data(), Frame::<&[u8]>::DATA_OFFSET)?;
-        body_points(a, &body, |p| points.push(p))?;
+    if let Some((address, body)) = parsed {
+        body_points(address, &body, |p| points.push(p))?;
     }
     Ok(Decoded {
         protocol: "mbus",
