@@ -388,15 +388,16 @@ fn scan<'a>(input: &'a [u8], pos: &mut usize, base: usize) -> Option<Record<'a>>
     }
     let (difes, rest) = rest.split_at_checked(chain_len(dif, rest, MAX_EXTENSIONS)?)?;
     let (&vif, mut rest) = rest.split_first()?;
+    let plain = vif & 0x7F == 0x7C;
     let mut plain_text = None;
-    let text_first = vif & 0x7F == 0x7C && text_at(rest, 0).is_some();
+    let text_first = plain && text_at(rest, 0).is_some();
     if text_first {
         let (text, after) = take_text(rest)?;
         plain_text = Some(text);
         rest = after;
     }
     let (vifes, mut rest) = rest.split_at_checked(chain_len(vif, rest, vife_limit(vif))?)?;
-    if vif & 0x7F == 0x7C && !text_first {
+    if plain && !text_first {
         let (text, after) = take_text(rest)?;
         plain_text = Some(text);
         rest = after;
@@ -486,9 +487,10 @@ fn parse_record<'a>(r: &mut Reader<'a>, offset: usize, dif: u8) -> Result<Record
     if text_first {
         plain_text = Some(read_text(r)?);
     }
-    let most = match vif {
-        0xFB | 0xFD => "at most 11 VIFEs (the true VIF, then 10)",
-        _ => "at most 10 VIFEs",
+    let most = if vife_limit(vif) > MAX_EXTENSIONS {
+        "at most 11 VIFEs (the true VIF, then 10)"
+    } else {
+        "at most 10 VIFEs"
     };
     let vifes = read_chain(r, vif, vife_limit(vif), "VIFE count", most)?;
     if plain && !text_first {
