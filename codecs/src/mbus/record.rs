@@ -438,8 +438,15 @@ fn chain_len(head: u8, rest: &[u8], max: usize) -> Option<usize> {
     if head & 0x80 == 0 {
         return Some(0);
     }
-    let last = rest.iter().take(max).position(|b| b & 0x80 == 0)?;
-    Some(last + 1)
+    let mut n = 0;
+    while n < max {
+        let b = *rest.get(n)?;
+        n += 1;
+        if b & 0x80 == 0 {
+            return Some(n);
+        }
+    }
+    None
 }
 
 /// A plain-text unit after its length byte: the text, and what follows it.
