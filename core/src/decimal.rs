@@ -209,7 +209,8 @@ impl Decimal {
         let mut scale = 1.0f64;
         for places in 0..=12i16 {
             let x = magnitude * scale;
-            let whole = x as u64;
+            // Below 2^53, so exact in i64 (whose conversions are single instructions).
+            let whole = x as i64;
             let below = x - whole as f64;
             let (m, distance, half) = if below < 0.5 {
                 (whole, below, half_below)
@@ -220,7 +221,6 @@ impl Decimal {
             };
             let half = half * scale;
             if distance < half || (distance == half && inclusive) {
-                let m = i64::try_from(m).ok()?;
                 let m = if value < 0.0 { -m } else { m };
                 return Some(Decimal::new(m, -places).normalized());
             }
