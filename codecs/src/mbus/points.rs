@@ -37,13 +37,20 @@ pub struct Reading<'a> {
 #[inline(always)]
 pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     let (desc, vifes) = record.vif_parts();
-    // Most records are a number VIF over an integer field, without text and without VIFEs
-    // that change the reading (none, or a chain the manufacturer's `7F` opens): read those
-    // here, everything else in `any_reading`.
-    if let ([] | [0x7F | 0xFF, ..], None, VifKind::Number) = (vifes, record.plain_text, desc.kind) {
-        if let Some(i) = record.integer(msb_first) {
+    // Most records are an integer field under a VIF that is no date, without text and without
+    // VIFEs that change the reading (none, or a chain the manufacturer's `7F` opens): read
+    // those here (a number scaled by the VIF, anything else as it is), everything else in
+    // `any_reading`.
+    if let ([] | [0x7F | 0xFF, ..], None) = (vifes, record.plain_text) {
+        if let (Some(i), false) = (
+            record.integer(msb_first),
+            desc.kind == VifKind::TimePoint,
+        ) {
             return Reading {
-                value: scaled(Decimal::new(i, 0), i16::from(desc.exponent), None),
+                value: match desc.kind {
+                    VifKind::Number => scaled(Decimal::new(i, 0), i16::from(desc.exponent), None),
+                    _ => Value::Int(i),
+                },
                 unit: desc.unit,
                 quantity: desc.quantity,
                 quality: Quality::GOOD,

@@ -487,6 +487,26 @@ pub enum Vife {
     Other(u8),
 }
 
+/// The iterator of [`Vife::chain`].
+struct VifeChain<'a> {
+    rest: &'a [u8],
+}
+
+impl Iterator for VifeChain<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let (&b, rest) = self.rest.split_first()?;
+        self.rest = match b & 0x7F {
+            0x7C => rest.get(1..).unwrap_or(&[]),
+            0x7F => &[],
+            _ => rest,
+        };
+        Some(b)
+    }
+}
+
 impl Vife {
     /// Classifies a combinable VIFE byte.
     pub const fn of(byte: u8) -> Vife {
@@ -514,19 +534,7 @@ impl Vife {
     /// extension table) is skipped, and the chain ends after `7F` (what follows is the
     /// manufacturer's).
     pub fn chain(vifes: &[u8]) -> impl Iterator<Item = u8> + '_ {
-        let mut skip = false;
-        let mut ended = false;
-        vifes.iter().filter_map(move |&b| {
-            if ended || core::mem::take(&mut skip) {
-                return None;
-            }
-            match b & 0x7F {
-                0x7C => skip = true,
-                0x7F => ended = true,
-                _ => {}
-            }
-            Some(b)
-        })
+        VifeChain { rest: vifes }
     }
 
     /// What a combinable VIFE says, in the standard's words (EN 13757-3 table 15).
