@@ -172,6 +172,9 @@ impl<'a> Record<'a> {
     /// The table and code of the true VIF, and how many VIFEs precede the combinable ones.
     #[inline]
     fn true_vif(&self) -> (VifTable, u8, usize) {
+        if self.vif & 0x80 == 0 {
+            return (VifTable::Primary, self.vif, 0);
+        }
         match (self.vif, self.vifes) {
             (0xFB, [c, ..]) => (VifTable::Fb, *c, 1),
             (0xFD, [0xFD, c, ..]) => (VifTable::FdFd, *c, 2),
