@@ -42,10 +42,7 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     // those here (a number scaled by the VIF, anything else as it is), everything else in
     // `any_reading`.
     if let ([] | [0x7F | 0xFF, ..], None) = (vifes, record.plain_text) {
-        if let (Some(i), false) = (
-            record.integer(msb_first),
-            desc.kind == VifKind::TimePoint,
-        ) {
+        if let (Some(i), false) = (record.integer(msb_first), desc.kind == VifKind::TimePoint) {
             return Reading {
                 value: match desc.kind {
                     VifKind::Number => scaled(Decimal::new(i, 0), i16::from(desc.exponent), None),
