@@ -209,7 +209,9 @@ impl Decimal {
         let mut scale = 1.0f64;
         for places in 0..=12i16 {
             let x = magnitude * scale;
-            // Below 2^53, so exact in i64 (whose conversions are single instructions).
+            // The loop ends by the places where `half * scale` passes 0.5, and `half` is at
+            // least a quarter ulp (2^-25 of the magnitude), so `x` stays below 10 * 2^25: exact
+            // in `i64`, whose conversions are single instructions.
             let whole = x as i64;
             let below = x - whole as f64;
             let (m, distance, half) = if below < 0.5 {

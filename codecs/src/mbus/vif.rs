@@ -655,4 +655,18 @@ mod tests {
         assert_eq!(Vife::error_name(0x16), Some("data overflow"));
         assert_eq!(Vife::of(0xFC), Vife::Extension);
     }
+
+    #[test]
+    fn vife_chain_skips_the_extension_code_and_ends_after_7f() {
+        let chain = |vifes: &[u8]| Vife::chain(vifes).collect::<std::vec::Vec<u8>>();
+        assert_eq!(chain(&[0xF5, 0x7D]), [0xF5, 0x7D]);
+        // The byte after 7C/FC is a code of the extension table, not a table-15 VIFE.
+        assert_eq!(chain(&[0xFC, 0x8E, 0x74]), [0xFC, 0x74]);
+        assert_eq!(chain(&[0x74, 0xFC, 0x10]), [0x74, 0xFC]);
+        assert_eq!(chain(&[0x7C]), [0x7C]);
+        // After 7F/FF the VIFEs are the manufacturer's.
+        assert_eq!(chain(&[0xFF, 0x75, 0x01]), [0xFF]);
+        assert_eq!(chain(&[0xF3, 0x7F, 0x13]), [0xF3, 0x7F]);
+        assert_eq!(chain(&[]), [0u8; 0]);
+    }
 }
