@@ -213,7 +213,7 @@ impl EpaFrame {
     /// The frame's fields as a dict: the `frame` object of [`to_dict`].
     #[getter]
     fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.json(py)?["frame"])
+        json_to_py(py, &self.with(py, frame_json)?)
     }
 
     /// `{"protocol", "frame", "points"}`, as `causeway decode --format json` prints it.

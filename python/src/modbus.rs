@@ -3,6 +3,7 @@
 use core::ops::Range;
 
 use causeway_codecs::modbus::adu::{Adu, Framing};
+use causeway_codecs::modbus::json::frame_json;
 use causeway_codecs::modbus::map::RegisterMap as Map;
 use causeway_codecs::modbus::points::{
     exchange_points, map_points, read_window, request_points, response_points,
@@ -254,7 +255,9 @@ impl ModbusFrame {
     /// The frame's fields as a dict: the `frame` object of [`to_dict`].
     #[getter]
     fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.decoded_json(py)?["frame"])
+        let frame = frame_json(self.framing, Some(self.role), self.span.bytes(py), |_| {})
+            .map_err(|e| decode_error(py, &e))?;
+        json_to_py(py, &frame)
     }
 
     /// `{"protocol", "frame", "points"}`, as `causeway decode --format json` prints it.

@@ -327,7 +327,12 @@ impl WpanFrame {
     /// The frame's fields as a dict: the `frame` object of [`to_dict`].
     #[getter]
     fn fields<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.json_and_points(py)?.0)
+        let frame = self
+            .parse(self.span.bytes(py), |f, p| {
+                frame_json(f, p, self.wpal, |_| {})
+            })
+            .map_err(|e| decode_error(py, &e))?;
+        json_to_py(py, &frame)
     }
 
     /// `{"protocol", "frame", "points"}`, as `causeway decode --format json` prints it.

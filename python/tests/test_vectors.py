@@ -105,6 +105,8 @@ def test_vector(case: dict[str, Any]) -> None:
     frame = causeway.decode(case["protocol"], data, role=role, keys=keys)
     decoded = frame.to_dict()
     assert decoded["protocol"] == case["protocol"]
+    # The getter reads the frame alone (no points), to the same object as to_dict's.
+    assert frame.fields == decoded["frame"]
     if "frame" in expect:
         why = mismatch(expect["frame"], decoded["frame"], "frame")
         assert why is None, why

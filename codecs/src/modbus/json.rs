@@ -3,7 +3,7 @@
 
 use alloc::vec::Vec;
 
-use causeway_core::Device;
+use causeway_core::{Device, Point};
 use serde_json::{json, Map, Value as Json};
 
 use crate::error::{Error, Layer, Result};
@@ -174,8 +174,14 @@ pub fn response_json(resp: &Response<'_>) -> Map<alloc::string::String, Json> {
     m
 }
 
-/// Decodes a frame of `framing` for `role` into its JSON form.
-fn decode_framed(framing: Framing, role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+/// The `frame` object of a frame of `framing` for `role` (a request unless `Response`), each of
+/// its canonical points to `sink` as they are made.
+pub fn frame_json(
+    framing: Framing,
+    role: Option<Role>,
+    bytes: &[u8],
+    mut sink: impl FnMut(Point<'_>),
+) -> Result<Json> {
     let adu = Adu::parse(framing, bytes)?;
     let mut frame = Map::new();
     if let Some(h) = adu.mbap {
@@ -194,25 +200,31 @@ fn decode_framed(framing: Framing, role: Option<Role>, bytes: &[u8]) -> Result<D
         host: None,
         port: None,
     };
-    // Modbus points carry no borrowed data, so they outlive the PDU (decoded in place for ASCII).
-    let mut points = Vec::new();
     match role {
         Some(Role::Response) => {
             let resp = adu.response()?;
             frame.insert("role".into(), json!("response"));
             frame.extend(response_json(&resp));
-            response_points(device, &resp, |p| points.push(p.into_owned()));
+            response_points(device, &resp, &mut sink);
         }
         _ => {
             let req = adu.request()?;
             frame.insert("role".into(), json!("request"));
             frame.extend(request_json(&req));
-            request_points(device, &req, |p| points.push(p.into_owned()));
+            request_points(device, &req, &mut sink);
         }
     }
+    Ok(Json::Object(frame))
+}
+
+/// Decodes a frame of `framing` for `role` into its JSON form.
+fn decode_framed(framing: Framing, role: Option<Role>, bytes: &[u8]) -> Result<Decoded<'_>> {
+    // Modbus points carry no borrowed data, so they outlive the PDU (decoded in place for ASCII).
+    let mut points = Vec::new();
+    let frame = frame_json(framing, role, bytes, |p| points.push(p.into_owned()))?;
     Ok(Decoded {
         protocol: framing.protocol(),
-        frame: Json::Object(frame),
+        frame,
         points,
     })
 }
