@@ -10,7 +10,10 @@ use std::hint::black_box;
 use causeway_codecs::buffer::{Event, Stream};
 use causeway_codecs::checksum::{crc16_modbus, crc16_modbus_table};
 use causeway_codecs::modbus::{rtu, tcp, Registers, Request, Response};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 
 /// A mixed corpus of PDUs: (is_request, pdu). FC 3, 16 and 1 in both directions, sizes varied.
 fn corpus() -> Vec<(bool, Vec<u8>)> {
@@ -199,129 +202,74 @@ fn rmodbus_request(proto: rmodbus::ModbusProto, frame: &[u8]) -> Option<u64> {
         .then(|| u64::from(f.count) + u64::from(f.reg))
 }
 
-/// How many frames each decoder fully decodes, printed once so the figures can be read fairly.
-fn report_coverage(tcp: &[(bool, Vec<u8>)], rtu: &[(bool, Vec<u8>)]) {
-    let count = |f: &dyn Fn(bool, &[u8]) -> Option<u64>, v: &[(bool, Vec<u8>)]| {
-        v.iter().filter(|(r, fr)| f(*r, fr).is_some()).count()
-    };
-    let tcp_cw = count(
-        &|r, f| causeway_pdu(r, tcp::Frame::new_checked(f).ok()?.pdu()),
-        tcp,
+fn causeway_tcp(req: bool, f: &[u8]) -> Option<u64> {
+    causeway_pdu(req, tcp::Frame::new_checked(f).ok()?.pdu())
+}
+
+fn causeway_rtu(req: bool, f: &[u8]) -> Option<u64> {
+    causeway_pdu(req, rtu::Frame::new_checked(f).ok()?.pdu())
+}
+
+fn rmodbus_tcp(req: bool, f: &[u8]) -> Option<u64> {
+    let proto = rmodbus::ModbusProto::TcpUdp;
+    if req {
+        rmodbus_request(proto, f)
+    } else {
+        let tr_id = u16::from_be_bytes([*f.first()?, *f.get(1)?]);
+        rmodbus_response(proto, f, f.get(7..)?, tr_id)
+    }
+}
+
+fn rmodbus_rtu(req: bool, f: &[u8]) -> Option<u64> {
+    let proto = rmodbus::ModbusProto::Rtu;
+    if req {
+        rmodbus_request(proto, f)
+    } else {
+        rmodbus_response(proto, f, f.get(1..f.len().checked_sub(2)?)?, 1)
+    }
+}
+
+/// One decoder over a framing's frames, each frame through `black_box`: the sum of what it reads.
+fn bench_decoder(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    frames: &[(bool, Vec<u8>)],
+    decode: impl Fn(bool, &[u8]) -> Option<u64>,
+) {
+    eprintln!(
+        "{name}: {} of {} frames decoded",
+        frames
+            .iter()
+            .filter(|(r, f)| decode(*r, f).is_some())
+            .count(),
+        frames.len()
     );
-    let tcp_mc = count(&modbus_core_tcp, tcp);
-    let tcp_rm = count(
-        &|r, f| {
-            if r {
-                rmodbus_request(rmodbus::ModbusProto::TcpUdp, f)
-            } else {
-                rmodbus_response(
-                    rmodbus::ModbusProto::TcpUdp,
-                    f,
-                    &f[7..],
-                    u16::from_be_bytes([f[0], f[1]]),
-                )
-            }
-        },
-        tcp,
-    );
-    let rtu_cw = count(
-        &|r, f| causeway_pdu(r, rtu::Frame::new_checked(f).ok()?.pdu()),
-        rtu,
-    );
-    let rtu_mc = count(&modbus_core_rtu, rtu);
-    let rtu_rm = count(
-        &|r, f| {
-            if r {
-                rmodbus_request(rmodbus::ModbusProto::Rtu, f)
-            } else {
-                rmodbus_response(rmodbus::ModbusProto::Rtu, f, &f[1..f.len() - 2], 1)
-            }
-        },
-        rtu,
-    );
-    eprintln!("frames decoded of {}: tcp causeway {tcp_cw} modbus-core {tcp_mc} rmodbus {tcp_rm}; rtu causeway {rtu_cw} modbus-core {rtu_mc} rmodbus {rtu_rm}", tcp.len());
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            frames
+                .iter()
+                .map(|(req, f)| decode(*req, black_box(f)).unwrap_or(0))
+                .sum::<u64>()
+        })
+    });
 }
 
 fn decode(c: &mut Criterion) {
     let tcp = tcp_frames();
     let rtu = rtu_frames();
-    report_coverage(&tcp, &rtu);
 
     let mut g = c.benchmark_group("tcp_decode_mixed");
     g.throughput(Throughput::Elements(tcp.len() as u64));
-    g.bench_function("causeway", |b| {
-        b.iter(|| {
-            tcp.iter()
-                .map(|(req, f)| {
-                    tcp::Frame::new_checked(black_box(&f[..]))
-                        .ok()
-                        .and_then(|fr| causeway_pdu(*req, fr.pdu()))
-                        .unwrap_or(0)
-                })
-                .sum::<u64>()
-        })
-    });
-    g.bench_function("modbus-core", |b| {
-        b.iter(|| {
-            tcp.iter()
-                .map(|(req, f)| modbus_core_tcp(*req, black_box(f)).unwrap_or(0))
-                .sum::<u64>()
-        })
-    });
-    g.bench_function("rmodbus", |b| {
-        b.iter(|| {
-            tcp.iter()
-                .enumerate()
-                .map(|(i, (req, f))| {
-                    let f = black_box(&f[..]);
-                    if *req {
-                        rmodbus_request(rmodbus::ModbusProto::TcpUdp, f).unwrap_or(0)
-                    } else {
-                        rmodbus_response(rmodbus::ModbusProto::TcpUdp, f, &f[7..], i as u16)
-                            .unwrap_or(0)
-                    }
-                })
-                .sum::<u64>()
-        })
-    });
+    bench_decoder(&mut g, "causeway", &tcp, causeway_tcp);
+    bench_decoder(&mut g, "modbus-core", &tcp, modbus_core_tcp);
+    bench_decoder(&mut g, "rmodbus", &tcp, rmodbus_tcp);
     g.finish();
 
     let mut g = c.benchmark_group("rtu_decode_mixed");
     g.throughput(Throughput::Elements(rtu.len() as u64));
-    g.bench_function("causeway", |b| {
-        b.iter(|| {
-            rtu.iter()
-                .map(|(req, f)| {
-                    rtu::Frame::new_checked(black_box(&f[..]))
-                        .ok()
-                        .and_then(|fr| causeway_pdu(*req, fr.pdu()))
-                        .unwrap_or(0)
-                })
-                .sum::<u64>()
-        })
-    });
-    g.bench_function("modbus-core", |b| {
-        b.iter(|| {
-            rtu.iter()
-                .map(|(req, f)| modbus_core_rtu(*req, black_box(f)).unwrap_or(0))
-                .sum::<u64>()
-        })
-    });
-    g.bench_function("rmodbus", |b| {
-        b.iter(|| {
-            rtu.iter()
-                .map(|(req, f)| {
-                    let f = black_box(&f[..]);
-                    if *req {
-                        rmodbus_request(rmodbus::ModbusProto::Rtu, f).unwrap_or(0)
-                    } else {
-                        rmodbus_response(rmodbus::ModbusProto::Rtu, f, &f[1..f.len() - 2], 1)
-                            .unwrap_or(0)
-                    }
-                })
-                .sum::<u64>()
-        })
-    });
+    bench_decoder(&mut g, "causeway", &rtu, causeway_rtu);
+    bench_decoder(&mut g, "modbus-core", &rtu, modbus_core_rtu);
+    bench_decoder(&mut g, "rmodbus", &rtu, rmodbus_rtu);
     g.finish();
 
     // RTU deframing of a long request stream (a server's receive side), fed 64 bytes at a time.
