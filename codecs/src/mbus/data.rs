@@ -112,6 +112,7 @@ const fn bcd_top(raw: u64, len: usize) -> Option<(u64, bool)> {
 }
 
 /// Up to 16 packed BCD digits to binary, all lanes at once; `None` if a nibble is above 9.
+#[inline(always)]
 const fn bcd_digits(raw: u64) -> Option<u64> {
     const NIBBLE_BIT3: u64 = 0x8888_8888_8888_8888;
     // A nibble above 9 has bit 3 and bit 2 or 1 set.

@@ -18,7 +18,7 @@ use causeway_core::{
 use super::app::Body;
 use super::data::DataValue;
 use super::record::{Item, Record, Records};
-use super::vif::{VifDesc, VifKind, Vife};
+use super::vif::{describe, VifDesc, VifKind, VifTable, Vife};
 
 /// What one record says: value (scaled exactly), unit, quantity and quality.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,7 +36,12 @@ pub struct Reading<'a> {
 /// Reads `record`: its value scaled by the VIF and combinable VIFEs, with unit and quantity.
 #[inline(always)]
 pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
-    let (desc, vifes) = record.vif_parts();
+    // A primary VIF without extension has no VIFEs: its row is the reading's whole description.
+    let (desc, vifes) = if record.vif & 0x80 == 0 {
+        (describe(VifTable::Primary, record.vif), &[][..])
+    } else {
+        record.vif_parts()
+    };
     // Most records are an integer field under a VIF that is no date, without text and without
     // VIFEs that change the reading (none, or a chain the manufacturer's `7F` opens): read
     // those here (a number scaled by the VIF, anything else as it is), everything else in
