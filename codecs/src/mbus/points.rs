@@ -37,6 +37,9 @@ pub struct Reading<'a> {
 #[inline(always)]
 pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     // A primary VIF without extension has no VIFEs: its row is the reading's whole description.
+    // (`vif_parts` answers the same, but asked here the empty VIFE slice is a constant the fast
+    // path below folds away: about 1 000 fewer instructions per corpus pass than moving this
+    // check into `vif_parts` or dropping it from `true_vif`, both measured.)
     let (desc, vifes) = if record.vif & 0x80 == 0 {
         (describe(VifTable::Primary, record.vif), &[][..])
     } else {
