@@ -38,6 +38,20 @@ pub struct Header {
     pub signature: u16,
 }
 
+impl Header {
+    /// The header of `identity` (absent in the short header) and the 4 bytes
+    /// `access status signature(2)`.
+    const fn from_bytes(identity: Option<Identity>, b: [u8; 4]) -> Self {
+        let [access_number, status, s0, s1] = b;
+        Header {
+            identity,
+            access_number,
+            status,
+            signature: u16::from_le_bytes([s0, s1]),
+        }
+    }
+}
+
 /// A meter's secondary address: identification number, manufacturer, version, medium.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Identity {
@@ -52,14 +66,15 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// Reads the 8 bytes `id(4) man(2) ver med`.
-    fn read(r: &mut Reader<'_>) -> Result<Self> {
-        Ok(Identity {
-            id: u32::from_le_bytes(r.array()?),
-            manufacturer: Manufacturer(r.u16_le()?),
-            version: r.u8()?,
-            medium: Medium(r.u8()?),
-        })
+    /// The 8 bytes `id(4) man(2) ver med`.
+    const fn from_bytes(b: [u8; 8]) -> Self {
+        let [i0, i1, i2, i3, m0, m1, version, medium] = b;
+        Identity {
+            id: u32::from_le_bytes([i0, i1, i2, i3]),
+            manufacturer: Manufacturer(u16::from_le_bytes([m0, m1])),
+            version,
+            medium: Medium(medium),
+        }
     }
 
     /// Writes the 8 bytes.
@@ -216,48 +231,45 @@ pub fn check(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
     Ok(body)
 }
 
+/// The next `N` bytes, a header made of fields `sizes` long: when fewer are left, the error
+/// names the first field cut off.
+fn fields<const N: usize, const F: usize>(
+    r: &mut Reader<'_>,
+    sizes: [usize; F],
+) -> Result<[u8; N]> {
+    if r.remaining() < N {
+        for n in sizes {
+            r.take(n)?;
+        }
+    }
+    r.array()
+}
+
 /// Parses the user data `data` for CI field `ci`; `base` is the offset of `data` in the frame.
 pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
     let mut r = Reader::new(data, L);
     let shift = |e: Error| e.shifted(base);
     let body = match ci {
         0x72 | 0x76 => {
-            let identity = Identity::read(&mut r).map_err(shift)?;
-            let (access_number, status, signature) = (
-                r.u8().map_err(shift)?,
-                r.u8().map_err(shift)?,
-                r.u16_le().map_err(shift)?,
-            );
-            let header = Header {
-                identity: Some(identity),
-                access_number,
-                status,
-                signature,
-            };
+            let [i0, i1, i2, i3, i4, i5, i6, i7, a, s, g0, g1] =
+                fields(&mut r, [4, 2, 1, 1, 1, 1, 2]).map_err(shift)?;
             Body::Variable {
-                header: Some(header),
+                header: Some(Header::from_bytes(
+                    Some(Identity::from_bytes([i0, i1, i2, i3, i4, i5, i6, i7])),
+                    [a, s, g0, g1],
+                )),
                 msb_first: ci == 0x76,
                 records: Records::new(r.rest(), base + 12),
             }
         }
-        0x7A => {
-            let (access_number, status, signature) = (
-                r.u8().map_err(shift)?,
-                r.u8().map_err(shift)?,
-                r.u16_le().map_err(shift)?,
-            );
-            let header = Header {
-                identity: None,
-                access_number,
-                status,
-                signature,
-            };
-            Body::Variable {
-                header: Some(header),
-                msb_first: false,
-                records: Records::new(r.rest(), base + 4),
-            }
-        }
+        0x7A => Body::Variable {
+            header: Some(Header::from_bytes(
+                None,
+                fields(&mut r, [1, 1, 2]).map_err(shift)?,
+            )),
+            msb_first: false,
+            records: Records::new(r.rest(), base + 4),
+        },
         0x78 => Body::Variable {
             header: None,
             msb_first: false,
@@ -296,13 +308,10 @@ pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
             msb_first: ci == 0x55,
             records: Records::new(data, base),
         },
-        0x52 | 0x56 => {
-            let identity = Identity::read(&mut r).map_err(shift)?;
-            Body::Selection {
-                identity,
-                records: Records::new(r.rest(), base + 8),
-            }
-        }
+        0x52 | 0x56 => Body::Selection {
+            identity: Identity::from_bytes(fields(&mut r, [4, 2, 1, 1]).map_err(shift)?),
+            records: Records::new(r.rest(), base + 8),
+        },
         0xB8..=0xBF => Body::BaudRate(baud_rate(ci).unwrap_or(0)),
         _ => Body::Other(data),
     };
@@ -333,7 +342,13 @@ mod tests {
             (id.version, id.medium, h.access_number),
             (14, Medium(0x16), 10)
         );
+        // A header cut short names the field cut off: here the manufacturer (4 bytes in), for
+        // the short header the signature, for a selection the manufacturer again.
         let e = parse(0x72, &data[..5], 7).unwrap_err();
+        assert_eq!((e.layer, e.offset), (L, 11));
+        let e = parse(0x7A, &data[..3], 7).unwrap_err();
+        assert_eq!((e.layer, e.offset), (L, 9));
+        let e = parse(0x52, &data[..5], 7).unwrap_err();
         assert_eq!((e.layer, e.offset), (L, 11));
     }
 
