@@ -32,6 +32,8 @@ pub enum DataValue<'a> {
         /// Summer time flag (types F and I).
         summer_time: bool,
     },
+    /// A time of day (type J) in seconds since midnight; `None` when a field is out of range.
+    TimeOfDay(Option<u32>),
     /// Text sent last character first (LVAR 0x00–0xBF).
     Text(&'a [u8]),
     /// Raw bytes (binary LVAR, manufacturer data).

@@ -4,8 +4,10 @@
 //! 1.234 m3). Combinable VIFEs adjust it: `70`–`77` and `7D` scale further, `78`–`7B` add an
 //! offset, record error codes (`01`–`1C`) make the point Bad with the code, rate, per-unit and
 //! limit VIFEs (`20`–`38`, `3D`, `40`–`6F`) leave the unit open (the value is no longer in the
-//! VIF's unit), and a start date (`39`) reads the data as a date. The byte after `7C` is from the
-//! extension table, not table 15; after `7F` the VIFEs are the manufacturer's.
+//! VIF's unit), and a start date (`39`) reads the data as a date. The byte after `7C` is from
+//! the extension table, not table 15; after `7F` the VIFEs are the manufacturer's.
+//! A date or time VIF over a 24-bit field is a time of day (type J), given as the duration
+//! since midnight.
 //! A BCD value with an error nibble, or an invalid date, is a Bad point, not a failed telegram.
 //!
 //! Each point's timestamp is the date-time record of the same storage number, when the
@@ -131,10 +133,15 @@ fn any_reading<'a>(
                 },
                 _,
             ) => Value::DateTime(dt),
-            (DataValue::Date { .. } | DataValue::BcdError(_), _) => bad(Reason::InvalidEncoding),
+            (DataValue::TimeOfDay(Some(s)), _) => {
+                Value::Duration(core::time::Duration::from_secs(u64::from(s)))
+            }
+            (DataValue::Date { .. } | DataValue::TimeOfDay(None) | DataValue::BcdError(_), _) => {
+                bad(Reason::InvalidEncoding)
+            }
             (DataValue::Text(t), _) => Value::Text(Text::reversed(t)),
             (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
-            // A date VIF over an integer of no date type (F, G, I, J) says no date.
+            // A date VIF over an integer field of no date type (F, G, I, J) says no date.
             (DataValue::Int(_), VifKind::TimePoint) => bad(Reason::InvalidEncoding),
             (DataValue::Int(i), VifKind::Number) => number(i),
             (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
@@ -456,6 +463,22 @@ mod tests {
         assert_eq!(pts[0].timestamp.unwrap().to_string(), "2014-03-13T11:11");
         assert!(matches!(pts[1].value, Value::DateTime(_)));
         assert_eq!(pts[2].value, Value::Decimal(Decimal::new(1, -3)));
+    }
+
+    #[test]
+    fn a_time_point_over_24_bits_is_a_time_of_day() {
+        // Type J (EN 13757-3 annex A): seconds, minutes, hours in bits 0-5, 8-13, 16-20. Under
+        // VIF 6D: 03:04:05 as a duration since midnight; 60 seconds is out of range, a Bad point.
+        let data = [0x03, 0x6D, 5, 4, 3, 0x03, 0x6D, 60, 0, 0];
+        let mut pts = std::vec::Vec::new();
+        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        let since_midnight = core::time::Duration::from_secs(3 * 3600 + 4 * 60 + 5);
+        assert_eq!(pts[0].value, Value::Duration(since_midnight));
+        assert_eq!(
+            (pts[0].quantity, pts[0].quality),
+            (Some(Quantity::TimePoint), Quality::GOOD)
+        );
+        assert_eq!(pts[1].quality, Quality::bad(Reason::InvalidEncoding, None));
     }
 
     #[test]

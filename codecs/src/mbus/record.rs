@@ -271,10 +271,7 @@ impl<'a> Record<'a> {
             }
             _ => {
                 let [b0, b1, b2, ..] = self.word::<3>(msb_first).to_le_bytes();
-                match time_j([b0, b1, b2]) {
-                    Some(s) => DataValue::Int(i64::from(s)),
-                    None => DataValue::BcdError(self.data),
-                }
+                DataValue::TimeOfDay(time_j([b0, b1, b2]))
             }
         }
     }
