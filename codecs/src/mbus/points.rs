@@ -7,7 +7,7 @@
 //! VIF's unit), and a start date (`39`) reads the data as a date. The byte after `7C` is from
 //! the extension table, not table 15; after `7F` the VIFEs are the manufacturer's.
 //! A date or time VIF over a 24-bit field is a time of day (type J), given as the duration
-//! since midnight.
+//! since midnight. The heat cost allocator rating factors (FB `68`, `6A`–`6E`) count 2^-12.
 //! A BCD value with an error nibble, or an invalid date, is a Bad point, not a failed telegram.
 //!
 //! Each point's timestamp is the date-time record of the same storage number, when the
@@ -47,12 +47,13 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     } else {
         record.vif_parts()
     };
-    // Most records are an integer field under a VIF that is no date, without text and without
-    // VIFEs that change the reading (none, or a chain the manufacturer's `7F` opens): read
-    // those here (a number scaled by the VIF, anything else as it is), everything else in
-    // `any_reading`.
+    // Most records are an integer field under a VIF that is no date (nor a 2^-12 factor),
+    // without text and without VIFEs that change the reading (none, or a chain the
+    // manufacturer's `7F` opens): read those here (a number scaled by the VIF, anything else as
+    // it is), everything else in `any_reading`.
     if let ([] | [0x7F | 0xFF, ..], None) = (vifes, record.plain_text) {
-        if let (Some(i), false) = (record.integer(msb_first), desc.kind == VifKind::TimePoint) {
+        let date_or_factor = matches!(desc.kind, VifKind::TimePoint | VifKind::Factor);
+        if let (Some(i), false) = (record.integer(msb_first), date_or_factor) {
             return Reading {
                 value: match desc.kind {
                     VifKind::Number => scaled(Decimal::new(i, 0), i16::from(desc.exponent), None),
@@ -144,6 +145,11 @@ fn any_reading<'a>(
             // A date VIF over an integer field of no date type (F, G, I, J) says no date.
             (DataValue::Int(_), VifKind::TimePoint) => bad(Reason::InvalidEncoding),
             (DataValue::Int(i), VifKind::Number) => number(i),
+            // 2^-12 is 244140625 * 10^-12 exactly.
+            (DataValue::Int(i), VifKind::Factor) => match i.checked_mul(244_140_625) {
+                Some(m) => scaled(Decimal::new(m, -12), exponent, offset),
+                None => Value::Float(i as f64 / 4096.0 * Decimal::new(1, exponent).to_f64()),
+            },
             (DataValue::UInt(u), VifKind::Number) => match i64::try_from(u) {
                 Ok(i) => number(i),
                 Err(_) => Value::Float(u as f64 * Decimal::new(1, exponent).to_f64()),
@@ -479,6 +485,16 @@ mod tests {
             (Some(Quantity::TimePoint), Quality::GOOD)
         );
         assert_eq!(pts[1].quality, Quality::bad(Reason::InvalidEncoding, None));
+    }
+
+    #[test]
+    fn rating_factors_count_2_to_the_minus_12() {
+        // FB 68 (resulting rating factor K, EN 13757-3 table 14): 0x1800 = 6144 is 1.5 exactly.
+        let data = [0x02, 0xFB, 0x68, 0x00, 0x18];
+        let mut pts = std::vec::Vec::new();
+        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        assert_eq!(pts[0].value.as_f64(), Some(1.5));
+        assert_eq!(pts[0].unit, Some(Unit::One));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub enum VifKind {
     Number,
     /// A date or date-time; the DIF data field selects type G, F, I or J.
     TimePoint,
+    /// A dimensionless factor in units of 2^-12 (the heat cost allocator rating factors).
+    Factor,
     /// A plain value with no scaling (identifiers, counters, codes).
     Plain,
     /// Plain-text VIF: the unit is text in the record.
@@ -76,6 +78,16 @@ const fn d(
 
 const fn num(name: &'static str, quantity: Quantity, unit: Unit, exponent: i8) -> VifDesc {
     d(name, quantity, Some(unit), exponent, VifKind::Number)
+}
+
+const fn factor(name: &'static str) -> VifDesc {
+    d(
+        name,
+        Quantity::Dimensionless,
+        Some(Unit::One),
+        0,
+        VifKind::Factor,
+    )
 }
 
 const fn plain(name: &'static str, quantity: Quantity) -> VifDesc {
@@ -318,19 +330,14 @@ const fn fb(c: u8, n3: i8, n2: i8, n1: i8) -> VifDesc {
             Unit::Fahrenheit,
             n2 - 3,
         ),
-        0x68 | 0x6A..=0x6E => d(
-            "heat cost allocator rating factor",
-            Q::Dimensionless,
-            Some(Unit::One),
-            0,
-            VifKind::Plain,
-        ),
-        0x69 => num(
-            "heat cost allocator thermal output rating factor",
-            Q::Power,
-            Unit::Watt,
-            0,
-        ),
+        // Heat cost allocator rating factors (EN 834), in units of 2^-12.
+        0x68 => factor("resulting rating factor K"),
+        0x69 => num("thermal output rating factor Kq", Q::Power, Unit::Watt, 0),
+        0x6A => factor("thermal coupling rating factor overall Kc"),
+        0x6B => factor("thermal coupling rating factor room side Kcr"),
+        0x6C => factor("thermal coupling rating factor heater side Kch"),
+        0x6D => factor("low temperature rating factor KT"),
+        0x6E => factor("display output scaling factor KD"),
         0x70..=0x73 => num(
             "temperature limit",
             Q::Temperature,
