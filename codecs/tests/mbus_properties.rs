@@ -5,18 +5,20 @@
 
 use causeway_codecs::buffer::{Event, Stream};
 use causeway_codecs::mbus::app::Identity;
-use causeway_codecs::mbus::data::DataValue;
+use causeway_codecs::mbus::data::{int_le, DataValue};
 use causeway_codecs::mbus::encode::RspUd;
 use causeway_codecs::mbus::link::{self, CField, Frame};
 use causeway_codecs::mbus::points::reading;
-use causeway_codecs::mbus::record::{data_len, Item, Records};
+use causeway_codecs::mbus::record::{data_len, Item, Record, Records};
+use causeway_codecs::mbus::vif::{describe, VifKind, VifTable};
 use causeway_codecs::registry::{find, parse_hex, Options};
 use causeway_core::{Function, Manufacturer, Medium};
 use proptest::prelude::*;
 
 /// Every `mbus/vif/*` and `mbus/vife/*` vector (one record per table entry, written by the
 /// vector generator from its own transcription of the tables) is what `RspUd` writes for the
-/// same header and record: DIF 04, the VIF bytes, a 32-bit value.
+/// same header and record: the DIF (04, or 02, 03, 06 for dates and times), the VIF bytes and
+/// the value; a plain-text unit goes in as a whole record.
 #[test]
 fn rsp_ud_encoder_builds_every_table_vector() {
     let path = concat!(
@@ -38,21 +40,55 @@ fn rsp_ud_encoder_builds_every_table_vector() {
             continue;
         }
         let wire = parse_hex(case["hex"].as_str().unwrap()).unwrap();
-        // 68 L L 68 C A CI, 12 header bytes, then DIF 04, the VIF bytes, 4 data bytes, CS 16.
+        // 68 L L 68 C A CI, 12 header bytes, then DIF, the VIF bytes, the data, CS 16.
         let record = &wire[19..wire.len() - 2];
-        assert_eq!(record[0], 0x04, "{name}");
-        let (vib, data) = record[1..].split_at(record.len() - 5);
-        let value = i64::from(u32::from_le_bytes(data.try_into().unwrap()));
+        let dif = record[0];
+        assert!(matches!(dif, 0x02 | 0x03 | 0x04 | 0x06), "{name}");
+        let (vib, data) = record[1..].split_at(record.len() - 1 - data_len(dif).unwrap());
         let mut buf = [0u8; 64];
         let mut rsp = RspUd::new(&mut buf, 1, id, 0x0A, 0).unwrap();
-        rsp.number(vib, Function::Instantaneous, 0, 0, 0, 0x4, value)
-            .unwrap();
+        match vib {
+            [0x7C, n, text @ ..] => {
+                assert_eq!(usize::from(*n), text.len(), "{name}");
+                rsp.record(&Record {
+                    offset: 0,
+                    dif,
+                    difes: &[],
+                    vif: 0x7C,
+                    vifes: &[],
+                    plain_text: Some(text),
+                    text_first: true,
+                    lvar: None,
+                    data,
+                })
+            }
+            _ => rsp.number(vib, Function::Instantaneous, 0, 0, 0, dif, int_le(data)),
+        }
+        .unwrap();
         let n = rsp.finish().unwrap();
         assert_eq!(&buf[..n], &wire[..], "{name}");
         built += 1;
     }
-    // 247 VIF table entries (primary, FB, FD, FD FD) and the 128 combinable VIFEs of table 15.
-    assert_eq!(built, 247 + 128);
+    // The 329 entries of the VIF tables (primary, FB, FD, FD FD) that are not reserved, with
+    // 6D once more as types I and J, and the 128 combinable VIFEs of table 15.
+    assert_eq!(built, 329 + 2 + 128);
+    // Each entry the decoder's tables do not reserve has its vector.
+    let names: std::collections::HashSet<&str> =
+        cases.iter().filter_map(|c| c["name"].as_str()).collect();
+    let tables = [
+        (VifTable::Primary, "primary"),
+        (VifTable::Fb, "fb"),
+        (VifTable::Fd, "fd"),
+        (VifTable::FdFd, "fdfd"),
+    ];
+    for (table, tag) in tables {
+        for code in 0..0x80u8 {
+            if describe(table, code).kind != VifKind::Reserved {
+                let name = format!("mbus/vif/{tag}-{code:02x}");
+                assert!(names.contains(name.as_str()), "no vector {name}");
+            }
+        }
+    }
 }
 
 fn link_frame() -> impl Strategy<Value = Vec<u8>> {

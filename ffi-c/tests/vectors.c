@@ -45,8 +45,10 @@ static void keep_point(const causeway_point *p, void *user) {
   if (list->count >= MAX_POINTS) return;
   kept_point *k = &list->points[list->count++];
   k->numeric = p->value.kind == CAUSEWAY_VALUE_INT || p->value.kind == CAUSEWAY_VALUE_UINT ||
-               p->value.kind == CAUSEWAY_VALUE_FLOAT || p->value.kind == CAUSEWAY_VALUE_DECIMAL;
-  k->value = p->value.real;
+               p->value.kind == CAUSEWAY_VALUE_FLOAT || p->value.kind == CAUSEWAY_VALUE_DECIMAL ||
+               p->value.kind == CAUSEWAY_VALUE_DURATION;
+  /* A duration (an M-Bus time of day) is kept in seconds. */
+  k->value = p->value.kind == CAUSEWAY_VALUE_DURATION ? (double)p->value.duration_ns / 1e9 : p->value.real;
   size_t n = p->unit.len < sizeof k->unit - 1 ? p->unit.len : sizeof k->unit - 1;
   memcpy(k->unit, p->unit.ptr, n);
   k->unit[n] = 0;
@@ -174,8 +176,9 @@ static int run_mbus(const char *name, const uint8_t *frame, size_t len, causeway
     *unit++ = 0;
     *tol++ = 0;
     double want = strtod(spec, NULL), tolerance = strtod(tol, NULL), got;
-    /* A point without a unit (a rate or limit VIFE leaves it open) is compared by value alone. */
-    const char *have = list.points[i].unit[0] ? list.points[i].unit : unit;
+    /* A point without a unit (a rate or limit VIFE leaves it open), or an expectation without
+       one, is compared by value alone. */
+    const char *have = list.points[i].unit[0] && unit[0] ? list.points[i].unit : unit;
     if (!list.points[i].numeric || convert(list.points[i].value, have, unit, &got) != 0 ||
         fabs(got - want) > tolerance + fabs(want) * 1e-12) {
       fprintf(stderr, "%s: point %zu expected %g %s, got %g %s\n", name, i, want, unit, list.points[i].value,

@@ -8,7 +8,8 @@ One case per line, tab-separated: name, protocol, role, hex, then either
   Modbus: unit_id, transaction_id, function_code, exception_code, address, quantity,
           registers=<comma list> (register values of register payloads);
   M-Bus:  c_field, ci, id, points=<count>, and per numeric point
-          `p<i>=<value>|<unit>|<tolerance>` (value in <unit>, which may differ from causeway's).
+          `p<i>=<value>|<unit>|<tolerance>` (value in <unit>, which may differ from causeway's;
+          no unit: the value alone, a duration in seconds).
   EPA-S:  service, flags, body_len, msg_id, src_app, dst_app, dst_obj, vlan_vid, udp_dst_port,
           attr, status, quality, ts_ns, event_id, domain_id, block_seq, type, points=<count>,
           per numeric point `p<i>=<value>||0`, and reencode=1 when the frame must re-emit to itself.
@@ -56,8 +57,10 @@ def mbus_checks(expect):
         for i, p in enumerate(points):
             if p.get("compare") == "number" and "unit" in p:
                 out.append(f"p{i}={p['value']!r}|{p['unit']}|{p.get('tolerance', 0)!r}")
-            elif isinstance(p.get("value"), (int, float)) and not isinstance(p.get("value"), bool) and "unit" in p:
-                out.append(f"p{i}={float(p['value'])!r}|{p['unit']}|1e-9")
+            elif isinstance(p.get("value"), (int, float)) and not isinstance(p.get("value"), bool):
+                # Without a unit (a value as sent, a number in a unit UCUM lacks, a time of day
+                # in seconds) the value is compared alone.
+                out.append(f"p{i}={float(p['value'])!r}|{p.get('unit', '')}|{p.get('tolerance', 1e-9)!r}")
     return out
 
 

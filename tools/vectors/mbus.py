@@ -242,6 +242,7 @@ FD = [
     (0x3C, 0x3F, TIME, lambda c: 0), (0x40, 0x4F, "V", lambda c: (c & 15) - 9),
     (0x50, 0x5F, "A", lambda c: (c & 15) - 12), (0x68, 0x6B, LONG_TIME, lambda c: 0),
     (0x6C, 0x6F, LONG_TIME, lambda c: 0), (0x74, 0x74, "d", lambda c: 0),
+    (0x2B, 0x2B, "s", lambda c: 0),  # time point second (0 to 59)
 ]
 FB = [
     (0x00, 0x01, "MWh", lambda c: (c & 1) - 1), (0x08, 0x09, "GJ", lambda c: (c & 1) - 1),
@@ -254,11 +255,78 @@ FB = [
     (0x2C, 0x2F, "Hz", lambda c: (c & 3) - 3), (0x30, 0x31, "J/h", lambda c: (c & 1) - 1 + 9),
     (0x58, 0x67, "[degF]", lambda c: (c & 3) - 3), (0x70, 0x73, "[degF]", lambda c: (c & 3) - 3),
     (0x74, 0x77, "Cel", lambda c: (c & 3) - 3), (0x78, 0x7F, "W", lambda c: (c & 7) - 3),
+    (0x69, 0x69, "W", lambda c: 0),  # heat cost allocator: thermal output rating factor Kq
 ]
+# Heat cost allocator rating factors in units of 2^-12 (table 14): resulting rating factor K,
+# thermal coupling rating factors Kc, Kcr, Kch, low temperature rating factor KT, display output
+# scaling factor KD.
+HCA_FACTORS = [0x68, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E]
 FDFD = [(0x02, 0x02, "mo", lambda c: 0), (0x03, 0x03, "a", lambda c: 0)]  # remaining battery life
 VIF_SOURCE = ("EN 13757-3 tables 10-12 and 15 as transcribed in this generator (cross-checked against "
               "libmbus and m-bus-parser); telegram built by this generator")
 RAW = 12345
+
+
+# The entries of tables 10-12 that are not a number in a UCUM unit, each with the value it
+# must give for RAW sent in a 32-bit integer field (DIF 04):
+# * numbers in a unit UCUM has no code for (local currency, kVARh, kVAh, kVAR, kVA): RAW scaled
+#   by the table's power of ten, and no unit;
+UNITLESS = [  # (prefix, first code, last code, exponent of the low bits)
+    (b"\xfd", 0x00, 0x03, lambda c: (c & 3) - 3),  # credit, 10^(nn-3) currency units
+    (b"\xfd", 0x04, 0x07, lambda c: (c & 3) - 3),  # debit, 10^(nn-3) currency units
+    (b"\xfb", 0x02, 0x03, lambda c: c & 1),  # reactive energy, 10^n kVARh
+    (b"\xfb", 0x04, 0x05, lambda c: c & 1),  # apparent energy, 10^n kVAh
+    (b"\xfb", 0x14, 0x17, lambda c: (c & 3) - 3),  # reactive power, 10^(nn-3) kVAR
+    (b"\xfb", 0x34, 0x37, lambda c: (c & 3) - 3),  # apparent power, 10^(nn-3) kVA
+]
+# * values the standard gives no scale (identifiers, versions, codes, counters, flags, containers,
+#   the any-VIF 7E and the manufacturer's 7F): RAW as sent.
+AS_SENT = {
+    b"": [0x78, 0x79, 0x7A, 0x7E, 0x7F],  # fabrication number, enhanced id, bus address
+    # access number, medium, manufacturer, parameter set id, model/version, hardware, firmware and
+    # software version, customer location, customer, four access codes, password, error flags,
+    # error mask, security key, digital output, digital input, baud rate, response delay, retry,
+    # remote control, first and last storage number for cyclic storage, size of storage block,
+    # descriptor for tariff and subunit; operator specific data; wireless M-Bus data container;
+    # reset counter, cumulation counter, control signal, day of week, week number, time point of
+    # day change, state of parameter activation, special supplier information; RF level, daylight
+    # saving, listening window management, number of times the meter was stopped, manufacturer
+    # protocol data container.
+    b"\xfd": [*range(0x08, 0x24), 0x2A, 0x3B, *range(0x60, 0x68), 0x71, 0x72, 0x73, 0x75, 0x76],
+    b"\xfd\xfd": [0x00],  # currently selected application
+}
+
+
+# Annex A date and time types, encoded here from calendar fields (IV, SU and HY bits clear: a
+# two-digit year yy <= 80 is 20yy).
+def type_g(year, month, day):
+    yy = year % 100
+    return bytes([day | (yy & 7) << 5, month | (yy >> 3) << 4])
+
+
+def type_f(year, month, day, hour, minute):
+    return bytes([minute, hour]) + type_g(year, month, day)
+
+
+def type_i(year, month, day, hour, minute, second):
+    return bytes([second]) + type_f(year, month, day, hour, minute) + bytes([0])
+
+
+def type_j(hour, minute, second):
+    return bytes([second, minute, hour])
+
+
+# * dates and times: (name, VIB, data field, data, expected point).
+TIME_POINTS = [
+    ("primary-6c", b"\x6c", 0x2, type_g(2013, 12, 31), {"value": "2013-12-31", "compare": "datetime"}),
+    ("primary-6d", b"\x6d", 0x4, type_f(2014, 3, 13, 11, 11), {"value": "2014-03-13T11:11", "compare": "datetime"}),
+    ("primary-6d-type-i", b"\x6d", 0x6, type_i(2014, 3, 13, 11, 11, 30),
+     {"value": "2014-03-13T11:11:30", "compare": "datetime"}),
+    # A time of day: the duration since midnight, 3 h 4 min 5 s.
+    ("primary-6d-type-j", b"\x6d", 0x3, type_j(3, 4, 5), {"value": 3 * 3600 + 4 * 60 + 5, "value_type": "duration"}),
+    ("fd-30", b"\xfd\x30", 0x4, type_f(2014, 3, 13, 11, 11), {"value": "2014-03-13T11:11", "compare": "datetime"}),
+    ("fd-70", b"\xfd\x70", 0x4, type_f(2020, 2, 29, 23, 59), {"value": "2020-02-29T23:59", "compare": "datetime"}),
+]
 
 
 # Table 15 (combinable VIFEs) and the record error codes, in the standard's words.
@@ -355,6 +423,27 @@ def vif_vectors():
                             "source": VIF_SOURCE,
                             "expect": {"points": [{"value": value, "unit": u, "compare": "number",
                                                    "tolerance": abs(value) * 1e-12}]}})
+    tags = {b"": "primary", b"\xfd": "fd", b"\xfb": "fb", b"\xfd\xfd": "fdfd"}
+    record = lambda vib, field=0x4, data=RAW.to_bytes(4, "little"): bytes([field]) + vib + data
+    table_vector = lambda name, rec, point: {
+        "name": f"mbus/vif/{name}", "protocol": "mbus", "hex": spaced(long_frame(0x08, 0x01, 0x72, header + rec)),
+        "source": VIF_SOURCE, "expect": {"points": [point]}}
+    for prefix, first, last, exp in UNITLESS:
+        for code in range(first, last + 1):
+            value = RAW * 10.0 ** exp(code)
+            out.append(table_vector(f"{tags[prefix]}-{code:02x}", record(prefix + bytes([code])),
+                                    {"value": value, "compare": "number", "tolerance": abs(value) * 1e-12}))
+    for code in HCA_FACTORS:
+        value = RAW / 4096
+        out.append(table_vector(f"fb-{code:02x}", record(b"\xfb" + bytes([code])),
+                                {"value": value, "unit": "1", "compare": "number", "tolerance": value * 1e-12}))
+    for prefix, codes in AS_SENT.items():
+        for code in codes:
+            out.append(table_vector(f"{tags[prefix]}-{code:02x}", record(prefix + bytes([code])), {"value": RAW}))
+    for name, vib, field, data, point in TIME_POINTS:
+        out.append(table_vector(name, record(vib, field, data), point))
+    # Plain-text unit: the text "m/h", sent last character first; the value is RAW, its unit the text.
+    out.append(table_vector("primary-7c", record(b"\x7c\x03" + b"m/h"[::-1]), {"value": RAW}))
     # Every combinable VIFE of table 15 on litres (VIF 0x13 with the extension bit).
     for code in range(0x80):
         name, expect = vife_expectation(code)
