@@ -357,10 +357,16 @@ ANNOTATIONS = {
 }
 
 
+def number_point(value, unit=None):
+    """An expected number (in `unit`, when given), equal up to float rounding."""
+    point = {"value": value} if unit is None else {"value": value, "unit": unit}
+    return {**point, "compare": "number", "tolerance": abs(value) * 1e-12}
+
+
 def vife_expectation(code):
     """(name, expect) for combinable VIFE `code` after VIF 0x93 (litres) with raw value RAW."""
     litres = RAW * 1e-3
-    value = lambda v, unit="m3": {"value": v, "unit": unit, "compare": "number", "tolerance": abs(v) * 1e-12}
+    value = lambda v: number_point(v, "m3")
     annotated = lambda note: {"frame": {"records": [{"vife_annotations": [note]}]}}
     if code <= 0x1C:
         # The record error block (reserved codes included): the point is Bad with the code.
@@ -409,34 +415,31 @@ def vife_expectation(code):
 
 def vif_vectors():
     header = bytes.fromhex("7803491177040e160a000000")
+    tags = {b"": "primary", b"\xfd": "fd", b"\xfb": "fb", b"\xfd\xfd": "fdfd"}
+
+    def record(vib, field=0x4, data=RAW.to_bytes(4, "little")):
+        return bytes([field]) + vib + data
+
+    def vector(name, rec, expect):
+        return {"name": name, "protocol": "mbus", "hex": spaced(long_frame(0x08, 0x01, 0x72, header + rec)),
+                "source": VIF_SOURCE, "expect": expect}
+
+    def table_vector(name, rec, point):
+        return vector(f"mbus/vif/{name}", rec, {"points": [point]})
+
     out = []
-    for prefix, table, tag in ((b"", PRIMARY, "primary"), (b"\xfd", FD, "fd"), (b"\xfb", FB, "fb"),
-                               (b"\xfd\xfd", FDFD, "fdfd")):
+    for prefix, table in ((b"", PRIMARY), (b"\xfd", FD), (b"\xfb", FB), (b"\xfd\xfd", FDFD)):
         for first, last, unit, exp in table:
             for code in range(first, last + 1):
                 u = unit[code & 3] if isinstance(unit, list) else unit
-                vib = prefix + bytes([code])
-                record = bytes([0x04]) + vib + RAW.to_bytes(4, "little")
-                frame = long_frame(0x08, 0x01, 0x72, header + record)
-                value = RAW * 10.0 ** exp(code)
-                out.append({"name": f"mbus/vif/{tag}-{code:02x}", "protocol": "mbus", "hex": spaced(frame),
-                            "source": VIF_SOURCE,
-                            "expect": {"points": [{"value": value, "unit": u, "compare": "number",
-                                                   "tolerance": abs(value) * 1e-12}]}})
-    tags = {b"": "primary", b"\xfd": "fd", b"\xfb": "fb", b"\xfd\xfd": "fdfd"}
-    record = lambda vib, field=0x4, data=RAW.to_bytes(4, "little"): bytes([field]) + vib + data
-    table_vector = lambda name, rec, point: {
-        "name": f"mbus/vif/{name}", "protocol": "mbus", "hex": spaced(long_frame(0x08, 0x01, 0x72, header + rec)),
-        "source": VIF_SOURCE, "expect": {"points": [point]}}
+                out.append(table_vector(f"{tags[prefix]}-{code:02x}", record(prefix + bytes([code])),
+                                        number_point(RAW * 10.0 ** exp(code), u)))
     for prefix, first, last, exp in UNITLESS:
         for code in range(first, last + 1):
-            value = RAW * 10.0 ** exp(code)
             out.append(table_vector(f"{tags[prefix]}-{code:02x}", record(prefix + bytes([code])),
-                                    {"value": value, "compare": "number", "tolerance": abs(value) * 1e-12}))
+                                    number_point(RAW * 10.0 ** exp(code))))
     for code in HCA_FACTORS:
-        value = RAW / 4096
-        out.append(table_vector(f"fb-{code:02x}", record(b"\xfb" + bytes([code])),
-                                {"value": value, "unit": "1", "compare": "number", "tolerance": value * 1e-12}))
+        out.append(table_vector(f"fb-{code:02x}", record(b"\xfb" + bytes([code])), number_point(RAW / 4096, "1")))
     for prefix, codes in AS_SENT.items():
         for code in codes:
             out.append(table_vector(f"{tags[prefix]}-{code:02x}", record(prefix + bytes([code])), {"value": RAW}))
@@ -453,9 +456,7 @@ def vif_vectors():
             data = bytes.fromhex("0b0bcd13")  # type F 2014-03-13T11:11, the start date
         elif code == 0x7C:
             vib = bytes([0x93, 0xFC, 0x01])  # 01 is from the extension table, not an error code
-        frame = long_frame(0x08, 0x01, 0x72, header + bytes([0x04]) + vib + data)
-        out.append({"name": f"mbus/vife/{name}-{code:02x}", "protocol": "mbus", "hex": spaced(frame),
-                    "source": VIF_SOURCE, "expect": expect})
+        out.append(vector(f"mbus/vife/{name}-{code:02x}", record(vib, data=data), expect))
     return out
 
 
