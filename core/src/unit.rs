@@ -1,9 +1,10 @@
 //! Units as UCUM case-sensitive codes, with exact conversions between compatible units.
 //!
 //! Every unit is `base = (value + offset) × num / den` of its dimension's base unit
-//! (J, m3, kg, W, m3/s, kg/s, K, Pa, s, V, A, Hz, 1). Conversion keeps [`Decimal`]s exact
+//! (J, m3, kg, W, m3/s, kg/s, K, Pa, s, V, A, Hz, deg, 1). Conversion keeps [`Decimal`]s exact
 //! whenever the result has a finite decimal form (Wh→kWh, m3→l, Cel→K); otherwise it falls back
-//! to `f64`. Codes follow UCUM (<https://ucum.org/ucum>): `Cel`, `m3`, `[degF]`, `[gal_us]`.
+//! to `f64`. A logarithmic level (`dB[mW]`) is a dimension of its own and converts only to
+//! itself. Codes follow UCUM (<https://ucum.org/ucum>): `Cel`, `m3`, `[degF]`, `[gal_us]`.
 
 use core::fmt;
 use core::str::FromStr;
@@ -40,6 +41,8 @@ pub enum Dimension {
     Frequency,
     /// Plane angle (base deg).
     Angle,
+    /// Power level, logarithmic (base dB[mW]); only converts to itself.
+    PowerLevel,
     /// Dimensionless (base 1).
     Dimensionless,
 }
@@ -184,6 +187,8 @@ units! {
     Hertz = "Hz", Frequency, 1, 1, NO;
     /// degree of plane angle
     Degree = "deg", Angle, 1, 1, NO;
+    /// decibel-milliwatt (dBm), a radio signal level
+    DecibelMilliwatt = "dB[mW]", PowerLevel, 1, 1, NO;
     /// dimensionless count (UCUM unity), e.g. heat cost allocator units
     One = "1", Dimensionless, 1, 1, NO;
     /// percent
@@ -386,6 +391,8 @@ quantities! {
     PhaseAngle = "phase_angle";
     /// Relative humidity.
     RelativeHumidity = "relative_humidity";
+    /// Received radio signal level.
+    SignalLevel = "signal_level";
     /// Prepaid credit (currency units).
     Credit = "credit";
     /// Debit (currency units).
@@ -477,6 +484,18 @@ mod tests {
         assert_eq!(Joule.convert_decimal(d(1, 0), WattHour), None);
         let v = Joule.convert(&Value::Int(1), WattHour).unwrap();
         assert_eq!(v, Value::Float(1.0 / 3600.0));
+    }
+
+    #[test]
+    fn a_signal_level_converts_only_to_itself() {
+        use Unit::*;
+        // dBm is 10·lg(P / 1 mW): no linear factor relates it to W.
+        assert_eq!(Unit::from_code("dB[mW]"), Some(DecibelMilliwatt));
+        assert!(!DecibelMilliwatt.is_convertible_to(Watt));
+        assert_eq!(
+            DecibelMilliwatt.convert_decimal(d(-80, 0), DecibelMilliwatt),
+            Some(d(-80, 0))
+        );
     }
 
     #[test]

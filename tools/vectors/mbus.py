@@ -243,6 +243,7 @@ FD = [
     (0x50, 0x5F, "A", lambda c: (c & 15) - 12), (0x68, 0x6B, LONG_TIME, lambda c: 0),
     (0x6C, 0x6F, LONG_TIME, lambda c: 0), (0x74, 0x74, "d", lambda c: 0),
     (0x2B, 0x2B, "s", lambda c: 0),  # time point second (0 to 59)
+    (0x71, 0x71, "dB[mW]", lambda c: 0),  # RF level
 ]
 FB = [
     (0x00, 0x01, "MWh", lambda c: (c & 1) - 1), (0x08, 0x09, "GJ", lambda c: (c & 1) - 1),
@@ -289,10 +290,10 @@ AS_SENT = {
     # remote control, first and last storage number for cyclic storage, size of storage block,
     # descriptor for tariff and subunit; operator specific data; wireless M-Bus data container;
     # reset counter, cumulation counter, control signal, day of week, week number, time point of
-    # day change, state of parameter activation, special supplier information; RF level, daylight
-    # saving, listening window management, number of times the meter was stopped, manufacturer
-    # protocol data container.
-    b"\xfd": [*range(0x08, 0x24), 0x2A, 0x3B, *range(0x60, 0x68), 0x71, 0x72, 0x73, 0x75, 0x76],
+    # day change, state of parameter activation, special supplier information; daylight saving,
+    # listening window management, number of times the meter was stopped, manufacturer protocol
+    # data container.
+    b"\xfd": [*range(0x08, 0x24), 0x2A, 0x3B, *range(0x60, 0x68), 0x72, 0x73, 0x75, 0x76],
     b"\xfd\xfd": [0x00],  # currently selected application
 }
 

@@ -498,6 +498,18 @@ mod tests {
     }
 
     #[test]
+    fn rf_level_is_a_signed_level_in_dbm() {
+        // FD 71 (RF level, EN 13757-3 table 12) over an 8-bit binary field (type B, signed):
+        // B0 is -80 dBm.
+        let data = [0x01, 0xFD, 0x71, 0xB0];
+        let mut pts = std::vec::Vec::new();
+        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        assert_eq!(pts[0].value.as_f64(), Some(-80.0));
+        assert_eq!(pts[0].unit.map(Unit::code), Some("dB[mW]"));
+        assert_eq!(pts[0].quantity, Some(Quantity::SignalLevel));
+    }
+
+    #[test]
     fn fixed_units() {
         assert_eq!(
             fixed_unit(0x06),

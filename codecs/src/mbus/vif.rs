@@ -447,7 +447,7 @@ const fn fd(c: u8, n2: i8) -> VifDesc {
             0,
             VifKind::TimePoint,
         ),
-        0x71 => plain("RF level (dBm)", Q::Other),
+        0x71 => num("RF level", Q::SignalLevel, Unit::DecibelMilliwatt, 0),
         0x72 => plain("daylight saving", Q::Other),
         0x73 => plain("listening window management", Q::Other),
         0x74 => duration("remaining battery life time", Q::Time, Unit::Day),
