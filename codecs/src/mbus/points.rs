@@ -400,6 +400,13 @@ mod tests {
     use causeway_core::{Function, Manufacturer, Medium};
     use std::string::ToString;
 
+    /// The points of `data` (user data in LSB-first order) from `DEV`.
+    fn points_of(data: &[u8]) -> std::vec::Vec<Point<'_>> {
+        let mut pts = std::vec::Vec::new();
+        telegram_points(DEV, &Records::new(data, 0), false, |p| pts.push(p)).unwrap();
+        pts
+    }
+
     proptest::proptest! {
         /// The fast path of `reading` says what the general `any_reading` says, for records
         /// of every fixed-length data field under any VIF, with or without a VIFE chain.
@@ -448,8 +455,7 @@ mod tests {
     fn volume_scaled_exactly() {
         // ACW_Itron-BM-plus-m record 1: 04 13 31 D4 00 00 = 54321 l = 54.321 m3 (libmbus agrees).
         let data = [0x04, 0x13, 0x31, 0xD4, 0x00, 0x00];
-        let mut pts = std::vec::Vec::new();
-        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        let pts = points_of(&data);
         assert_eq!(pts[0].value, Value::Decimal(Decimal::new(54_321, -3)));
         assert_eq!(pts[0].unit, Some(Unit::CubicMetre));
         assert_eq!(pts[0].qualifiers.function, Some(Function::Instantaneous));
@@ -463,8 +469,7 @@ mod tests {
             0x0A, 0x13, 0xA1, 0x00, 0x04, 0x6D, 0x0B, 0x0B, 0xCD, 0x13, 0x84, 0x00, 0x13, 1, 0, 0,
             0,
         ];
-        let mut pts = std::vec::Vec::new();
-        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        let pts = points_of(&data);
         assert_eq!(pts[0].quality, Quality::bad(Reason::InvalidEncoding, None));
         assert_eq!(pts[0].timestamp.unwrap().to_string(), "2014-03-13T11:11");
         assert!(matches!(pts[1].value, Value::DateTime(_)));
@@ -476,8 +481,7 @@ mod tests {
         // Type J (EN 13757-3 annex A): seconds, minutes, hours in bits 0-5, 8-13, 16-20. Under
         // VIF 6D: 03:04:05 as a duration since midnight; 60 seconds is out of range, a Bad point.
         let data = [0x03, 0x6D, 5, 4, 3, 0x03, 0x6D, 60, 0, 0];
-        let mut pts = std::vec::Vec::new();
-        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        let pts = points_of(&data);
         let since_midnight = core::time::Duration::from_secs(3 * 3600 + 4 * 60 + 5);
         assert_eq!(pts[0].value, Value::Duration(since_midnight));
         assert_eq!(
@@ -491,8 +495,7 @@ mod tests {
     fn rating_factors_count_2_to_the_minus_12() {
         // FB 68 (resulting rating factor K, EN 13757-3 table 14): 0x1800 = 6144 is 1.5 exactly.
         let data = [0x02, 0xFB, 0x68, 0x00, 0x18];
-        let mut pts = std::vec::Vec::new();
-        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        let pts = points_of(&data);
         assert_eq!(pts[0].value.as_f64(), Some(1.5));
         assert_eq!(pts[0].unit, Some(Unit::One));
     }
@@ -502,8 +505,7 @@ mod tests {
         // FD 71 (RF level, EN 13757-3 table 12) over an 8-bit binary field (type B, signed):
         // B0 is -80 dBm.
         let data = [0x01, 0xFD, 0x71, 0xB0];
-        let mut pts = std::vec::Vec::new();
-        telegram_points(DEV, &Records::new(&data, 0), false, |p| pts.push(p)).unwrap();
+        let pts = points_of(&data);
         assert_eq!(pts[0].value.as_f64(), Some(-80.0));
         assert_eq!(pts[0].unit.map(Unit::code), Some("dB[mW]"));
         assert_eq!(pts[0].quantity, Some(Quantity::SignalLevel));
