@@ -55,9 +55,7 @@ def mbus_checks(expect):
     if points is not None:
         out.append(f"points={len(points)}")
         for i, p in enumerate(points):
-            if p.get("compare") == "number" and "unit" in p:
-                out.append(f"p{i}={p['value']!r}|{p['unit']}|{p.get('tolerance', 0)!r}")
-            elif isinstance(p.get("value"), (int, float)) and not isinstance(p.get("value"), bool):
+            if isinstance(p.get("value"), (int, float)) and not isinstance(p.get("value"), bool):
                 # Without a unit (a value as sent, a number in a unit UCUM lacks, a time of day
                 # in seconds) the value is compared alone.
                 out.append(f"p{i}={float(p['value'])!r}|{p.get('unit', '')}|{p.get('tolerance', 1e-9)!r}")
