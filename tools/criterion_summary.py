@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Fastest and median time per iteration of each criterion benchmark of the last run.
+"""Mean, median and fastest time per iteration of each criterion benchmark of the last run.
 
     python3 tools/criterion_summary.py [GROUP_PREFIX]   # e.g. mbus_full_decode
 
 Criterion prints the mean of its samples. On a shared machine whole stretches of samples run
-slower than the rest (another thread competing for the core); the fastest sample is what the code
-costs without that interference, the median the typical sample. Both are read from
+slower than the rest (another tenant sharing the core's branch predictor and front end); the
+fastest sample is what the code costs without that interference, the median the typical sample.
+The mean is criterion's estimate (`new/estimates.json`), the others are read from
 `target/criterion/<group>/<bench>/new/sample.json`.
 """
 import json
@@ -22,7 +23,11 @@ def main():
         per_iter = sorted(t / n for t, n in zip(data["times"], data["iters"]))
         name = samples.parent.parent.relative_to(ROOT)
         fastest, median = per_iter[0], per_iter[len(per_iter) // 2]
-        print(f"{str(name):<70} fastest {fastest / 1e3:9.3f} us   median {median / 1e3:9.3f} us")
+        mean = json.loads((samples.parent / "estimates.json").read_text())["mean"]["point_estimate"]
+        print(
+            f"{str(name):<70} mean {mean / 1e3:9.3f} us   median {median / 1e3:9.3f} us   "
+            f"fastest {fastest / 1e3:9.3f} us"
+        )
 
 
 if __name__ == "__main__":
