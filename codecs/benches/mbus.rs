@@ -13,7 +13,8 @@ use causeway_codecs::mbus::points::{reading, telegram_points};
 use causeway_codecs::mbus::record::Item;
 use causeway_codecs::registry::parse_hex;
 use causeway_core::Device;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use m_bus_parser::user_data::parse_application_layer;
 use m_bus_parser::WiredFrame;
 
@@ -219,30 +220,14 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("mbus_full_decode_38_telegrams");
     g.throughput(Throughput::Bytes(bytes));
-    g.bench_function("causeway/values+units", |b| {
-        b.iter(|| {
-            telegrams
-                .iter()
-                .filter_map(|t| causeway_values(black_box(t)))
-                .sum::<usize>()
-        })
-    });
-    g.bench_function("causeway/canonical-points", |b| {
-        b.iter(|| {
-            telegrams
-                .iter()
-                .filter_map(|t| causeway_points(black_box(t)))
-                .sum::<usize>()
-        })
-    });
-    g.bench_function("m-bus-parser", |b| {
-        b.iter(|| {
-            telegrams
-                .iter()
-                .filter_map(|t| peer_full(black_box(t)))
-                .sum::<usize>()
-        })
-    });
+    decode_each(&mut g, "causeway/values+units", &telegrams, causeway_values);
+    decode_each(
+        &mut g,
+        "causeway/canonical-points",
+        &telegrams,
+        causeway_points,
+    );
+    decode_each(&mut g, "m-bus-parser", &telegrams, peer_full);
     g.finish();
 
     // The same on the telegrams m-bus-parser decodes completely (it stops early on the others).
@@ -255,22 +240,8 @@ fn bench(c: &mut Criterion) {
         "mbus_full_decode_{}_telegrams_both_decode",
         common.len()
     ));
-    g.bench_function("causeway/values+units", |b| {
-        b.iter(|| {
-            common
-                .iter()
-                .filter_map(|t| causeway_values(black_box(t)))
-                .sum::<usize>()
-        })
-    });
-    g.bench_function("m-bus-parser", |b| {
-        b.iter(|| {
-            common
-                .iter()
-                .filter_map(|t| peer_full(black_box(t)))
-                .sum::<usize>()
-        })
-    });
+    decode_each(&mut g, "causeway/values+units", &common, causeway_values);
+    decode_each(&mut g, "m-bus-parser", &common, peer_full);
     g.finish();
 
     // The 38 in 40 record orders each: decode speed when the branch predictor cannot learn the
@@ -292,23 +263,25 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(
         varied.iter().map(|t| t.len() as u64).sum(),
     ));
-    g.bench_function("causeway/values+units", |b| {
-        b.iter(|| {
-            varied
-                .iter()
-                .filter_map(|t| causeway_values(black_box(t)))
-                .sum::<usize>()
-        })
-    });
-    g.bench_function("m-bus-parser", |b| {
-        b.iter(|| {
-            varied
-                .iter()
-                .filter_map(|t| peer_full(black_box(t)))
-                .sum::<usize>()
-        })
-    });
+    decode_each(&mut g, "causeway/values+units", &varied, causeway_values);
+    decode_each(&mut g, "m-bus-parser", &varied, peer_full);
     g.finish();
+}
+
+/// Benchmarks `decode` on each telegram of `set` in turn, as `name` in `g`.
+fn decode_each(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    set: &[Vec<u8>],
+    decode: impl Fn(&[u8]) -> Option<usize>,
+) {
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            set.iter()
+                .filter_map(|t| decode(black_box(t)))
+                .sum::<usize>()
+        })
+    });
 }
 
 criterion_group!(benches, bench);
