@@ -237,15 +237,14 @@ impl<'a> Record<'a> {
     /// (type A, 9–C, E). `None` for other fields, and for BCD with an error nibble.
     #[inline(always)]
     pub(crate) fn integer(&self, msb_first: bool) -> Option<i64> {
-        // Bytes per integer field code, one nibble each (0: not an integer field); BCD codes
-        // have bit 3 set. A shift and two branches instead of a jump table over the code,
-        // whose target a stream of mixed records keeps mispredicting.
-        const INTEGER_LEN: u64 = 0x0604_3210_8604_3210;
+        // The integer fields are the fixed lengths but no data (0, 8) and the real (5); BCD
+        // codes have bit 3 set. Lookups and two branches instead of a jump table over the
+        // code, whose target a stream of mixed records keeps mispredicting.
         let code = self.data_field();
-        let len = ((INTEGER_LEN >> (4 * code)) & 0xF) as usize;
-        if len == 0 {
-            return None;
-        }
+        let len = match data_len(code) {
+            Some(n) if n > 0 && code != 0x5 => n,
+            _ => return None,
+        };
         let raw = self.word_of(len, msb_first);
         if code & 0x8 != 0 {
             bcd_word(raw, len)
