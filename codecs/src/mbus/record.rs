@@ -223,7 +223,7 @@ impl<'a> Record<'a> {
         match self.data_field() {
             0x0 | 0x8 => DataValue::None,
             0x2 | 0x3 | 0x4 | 0x6 if time_point => self.date(msb_first),
-            0x5 => DataValue::Real(f32::from_bits(self.word::<4>(msb_first) as u32)),
+            0x5 => DataValue::Real(f32::from_bits(self.word(4, msb_first) as u32)),
             0xD => self.lvar_value(),
             0x1..=0x4 | 0x6 | 0x7 | 0x9..=0xC | 0xE => match self.integer(msb_first) {
                 Some(i) => DataValue::Int(i),
@@ -245,7 +245,7 @@ impl<'a> Record<'a> {
             Some(n) if n > 0 && code != 0x5 => n,
             _ => return None,
         };
-        let raw = self.word_of(len, msb_first);
+        let raw = self.word(len, msb_first);
         if code & 0x8 != 0 {
             bcd_word(raw, len)
         } else {
@@ -257,37 +257,21 @@ impl<'a> Record<'a> {
     fn date(&self, msb_first: bool) -> DataValue<'a> {
         match self.data_field() {
             0x2 => {
-                let [b0, b1, ..] = self.word::<2>(msb_first).to_le_bytes();
+                let [b0, b1, ..] = self.word(2, msb_first).to_le_bytes();
                 date_g([b0, b1])
             }
             0x4 => {
-                let [b0, b1, b2, b3, ..] = self.word::<4>(msb_first).to_le_bytes();
+                let [b0, b1, b2, b3, ..] = self.word(4, msb_first).to_le_bytes();
                 date_f([b0, b1, b2, b3])
             }
             0x6 => {
-                let [b0, b1, b2, b3, b4, b5, ..] = self.word::<6>(msb_first).to_le_bytes();
+                let [b0, b1, b2, b3, b4, b5, ..] = self.word(6, msb_first).to_le_bytes();
                 date_i([b0, b1, b2, b3, b4, b5])
             }
             _ => {
-                let [b0, b1, b2, ..] = self.word::<3>(msb_first).to_le_bytes();
+                let [b0, b1, b2, ..] = self.word(3, msb_first).to_le_bytes();
                 DataValue::TimeOfDay(time_j([b0, b1, b2]))
             }
-        }
-    }
-
-    /// The first `N` (1–8) data bytes as one number, in the telegram's byte order (0 if the
-    /// data is shorter, which a parsed record never is).
-    #[inline(always)]
-    fn word<const N: usize>(&self, msb_first: bool) -> u64 {
-        let mut b = [0u8; 8];
-        if let (Some(to), Some(from)) = (b.get_mut(..N), self.data.first_chunk::<N>()) {
-            to.copy_from_slice(from);
-        }
-        let w = u64::from_le_bytes(b);
-        if msb_first {
-            w.swap_bytes() >> (64 - 8 * N)
-        } else {
-            w
         }
     }
 
@@ -295,7 +279,7 @@ impl<'a> Record<'a> {
     /// data is shorter, which a parsed record never is): two overlapping loads, no branch on
     /// the length but whether it reaches 4.
     #[inline(always)]
-    fn word_of(&self, len: usize, msb_first: bool) -> u64 {
+    fn word(&self, len: usize, msb_first: bool) -> u64 {
         let Some(data) = self.data.get(..len) else {
             return 0;
         };
