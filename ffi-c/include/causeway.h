@@ -1228,7 +1228,8 @@ size_t causeway_mbus_read_meter_size(void);
 #endif
 
 #if defined(CAUSEWAY_MBUS)
-// Starts reading the meter at `address` in caller memory (no heap, nothing to free).
+// Starts reading the meter at `address` in caller memory (no heap, nothing to free). At 253
+// (a meter selected beforehand) the read starts with REQ_UD2: a SND_NKE would deselect it.
 //
 // # Safety
 // `mem` writable for `mem_len` and unused elsewhere while the master lives; `out` valid.
@@ -1241,6 +1242,7 @@ causeway_result causeway_mbus_read_meter_init_in(void *mem,
 
 #if (defined(CAUSEWAY_MBUS) && defined(CAUSEWAY_STD))
 // Starts reading the meter at `address` on the heap; free with [`causeway_mbus_read_meter_free`].
+// At 253 (a meter selected beforehand) the read starts with REQ_UD2.
 causeway_mbus_read_meter *causeway_mbus_read_meter_new(uint8_t address, uint8_t max_tries);
 #endif
 

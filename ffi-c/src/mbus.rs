@@ -510,7 +510,8 @@ pub extern "C" fn causeway_mbus_read_meter_size() -> usize {
     storage_size::<causeway_mbus_read_meter>()
 }
 
-/// Starts reading the meter at `address` in caller memory (no heap, nothing to free).
+/// Starts reading the meter at `address` in caller memory (no heap, nothing to free). At 253
+/// (a meter selected beforehand) the read starts with REQ_UD2: a SND_NKE would deselect it.
 ///
 /// # Safety
 /// `mem` writable for `mem_len` and unused elsewhere while the master lives; `out` valid.
@@ -538,6 +539,7 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_init_in(
 }
 
 /// Starts reading the meter at `address` on the heap; free with [`causeway_mbus_read_meter_free`].
+/// At 253 (a meter selected beforehand) the read starts with REQ_UD2.
 #[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn causeway_mbus_read_meter_new(

@@ -182,6 +182,10 @@ static void master(void) {
   CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 0);
   CHECK(causeway_mbus_read_meter_on_timeout(m, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_DONE);
 
+  /* A meter selected by secondary address is read without SND_NKE, which would deselect it. */
+  CHECK(causeway_mbus_read_meter_init_in(mem, sizeof mem, 253, 2, &m) == CAUSEWAY_OK);
+  CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 5 && buf[1] == 0x7B && buf[2] == 0xFD);
+
   causeway_mbus_read_meter *h = causeway_mbus_read_meter_new(5, 1);
   CHECK(causeway_mbus_read_meter_transmit(h, buf, sizeof buf, &len) == CAUSEWAY_OK);
   CHECK(causeway_mbus_read_meter_on_timeout(h, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_FAILED);

@@ -629,8 +629,10 @@ fn with_frame<T>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> T) -> PyResult
 }
 
 /// Reads every telegram of one meter: SND_NKE, then REQ_UD2 with the frame count bit toggled
-/// while the meter says more records follow; unanswered requests are repeated up to
-/// `max_tries` times. Sans I/O: send what `transmit` returns, feed answers to `on_frame`.
+/// while the meter says more records follow (at most 64 telegrams); unanswered requests are
+/// repeated up to `max_tries` times. At address 253 (a meter selected beforehand) no SND_NKE is
+/// sent: it would deselect the meter. Sans I/O: send what `transmit` returns, feed answers to
+/// `on_frame`.
 #[pyclass(module = "causeway.mbus")]
 pub struct ReadMeter {
     inner: master::ReadMeter,

@@ -464,6 +464,8 @@ def test_read_meter_follows_more_records_and_toggles_fcb() -> None:
     part2 = rsp_ud(5, "00000005", [{"dif": 0x02, "vif": 0x5B, "data": "2a00"}])
     assert reader.on_frame(part2).kind == "telegram"
     assert reader.is_finished and reader.telegrams == 2
+    selected_meter = mbus.ReadMeter(253)
+    assert selected_meter.transmit() == mbus.req_ud2(253, fcb=True), "no SND_NKE: it would deselect"
     failing = mbus.ReadMeter(6, max_tries=2)
     kinds = []
     while not failing.is_finished:
@@ -476,10 +478,13 @@ def selected(pattern: str, ident: str) -> bool:
     return all(p in ("F", i) for p, i in zip(pattern, ident))
 
 
-def test_scan_finds_every_meter_by_wildcard_narrowing() -> None:
+@pytest.mark.parametrize("acks_merge", [False, True], ids=["collision-at-select", "collision-at-read"])
+def test_scan_finds_every_meter_by_wildcard_narrowing(acks_merge: bool) -> None:
+    # Several meters answering a selection either garble their ACKs, or send ACKs that merge
+    # into one valid E5 and then garble their answers to REQ_UD2.
     meters = {"12345678", "12345699", "87654321"}
     scan = mbus.Scan()
-    chosen: str | None = None
+    hits: list[str] = []
     for _ in range(2000):
         request = scan.transmit()
         if request is None:
@@ -488,16 +493,18 @@ def test_scan_finds_every_meter_by_wildcard_narrowing() -> None:
         if frame.ci == 0x52:
             pattern = frame.fields["selection"]["id"]
             hits = [m for m in meters if selected(pattern, m)]
-            chosen = hits[0] if len(hits) == 1 else None
             if not hits:
                 scan.on_timeout()
-            elif len(hits) == 1:
+            elif len(hits) == 1 or acks_merge:
                 scan.on_frame(b"\xe5")
             else:
                 scan.on_garbage()
         else:
-            assert frame.c_field_name == "REQ_UD2" and frame.address == 253 and chosen
-            scan.on_frame(rsp_ud(253, chosen, []))
+            assert frame.c_field_name == "REQ_UD2" and frame.address == 253 and hits
+            if len(hits) == 1:
+                scan.on_frame(rsp_ud(253, hits[0], []))
+            else:
+                scan.on_garbage()
     assert scan.is_finished
     assert {i.id for i in scan.found} == meters
     assert all(i.device.startswith("mbus:id=") for i in scan.found)

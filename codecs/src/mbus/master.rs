@@ -6,10 +6,14 @@
 //!
 //! - [`ReadMeter`]: SND_NKE, ACK, then REQ_UD2 with the frame count bit toggled for every new
 //!   telegram while the slave's data ends in `1F` ("more records follow"); an unanswered request
-//!   is repeated with the same FCB, up to the retry limit.
+//!   is repeated with the same FCB, up to the retry limit, and a readout ends after
+//!   [`MAX_TELEGRAMS`]. At address 253 the meter was selected beforehand, and a SND_NKE there
+//!   would end its selection (EN 13757-3 secondary addressing), so the read starts with REQ_UD2.
 //! - [`Scan`]: secondary addressing by wildcard narrowing — select `FFFFFFFF`, and where the
 //!   answer is a collision, fix the next identification digit to 0…9 and select again; a single
 //!   ACK means one meter matched, whose address is then read with REQ_UD2 to address 253.
+//!   Meters whose ACKs merge into one valid `E5` collide on that read instead, which narrows
+//!   the same way; meters sharing all 8 digits are told apart by medium, then version.
 
 use super::app::{self, Body, Identity};
 use super::encode::{req_ud2, select, snd_nke, Selection};
@@ -42,6 +46,10 @@ enum ReadState {
     Failed,
 }
 
+/// Most telegrams one [`ReadMeter`] readout takes: a meter that keeps answering `1F` (one that
+/// ignores the FCB and repeats itself, say) cannot keep the master busy for ever.
+pub const MAX_TELEGRAMS: u16 = 64;
+
 /// Reads every telegram of one meter at a primary address (or 253 after a selection).
 #[derive(Clone, Debug)]
 pub struct ReadMeter {
@@ -54,12 +62,17 @@ pub struct ReadMeter {
 }
 
 impl ReadMeter {
-    /// Reads the meter at `address`, trying each request up to `max_tries` times.
+    /// Reads the meter at `address`, trying each request up to `max_tries` times. At 253
+    /// (select the meter first) no SND_NKE is sent: it would deselect the meter.
     pub const fn new(address: u8, max_tries: u8) -> Self {
         ReadMeter {
             address,
             fcb: true,
-            state: ReadState::SendReset,
+            state: if address == ADDRESS_SECONDARY {
+                ReadState::SendRequest
+            } else {
+                ReadState::SendReset
+            },
             tries: 0,
             max_tries,
             telegrams: 0,
@@ -110,7 +123,7 @@ impl ReadMeter {
             {
                 self.telegrams = self.telegrams.saturating_add(1);
                 self.tries = 0;
-                if more_follows(&f) {
+                if more_follows(&f) && self.telegrams < MAX_TELEGRAMS {
                     self.fcb = !self.fcb;
                     self.state = ReadState::SendRequest;
                 } else {
@@ -177,12 +190,17 @@ enum ScanState {
     Done,
 }
 
+/// Levels of the selection pattern: 8 identification digits, then medium and version.
+const DIGITS: usize = 8;
+const LEVELS: usize = DIGITS + 2;
+
 /// Finds every meter on the bus by secondary address (wildcard narrowing).
 #[derive(Clone, Debug)]
 pub struct Scan {
-    /// The selection pattern: 8 digits, most significant first; `0xF` is a wildcard.
-    digits: [u8; 8],
-    /// How many leading digits are fixed.
+    /// The selection pattern, narrowed in this order: 8 identification digits (most significant
+    /// first; `0xF` is a wildcard), medium and version (`0xFF` is a wildcard).
+    pattern: [u8; LEVELS],
+    /// How many leading levels are fixed.
     depth: usize,
     state: ScanState,
     tries: u8,
@@ -193,7 +211,7 @@ impl Scan {
     /// A scan over all identification numbers, trying each selection up to `max_tries` times.
     pub const fn new(max_tries: u8) -> Self {
         Scan {
-            digits: [0xF; 8],
+            pattern: [0xF, 0xF, 0xF, 0xF, 0xF, 0xF, 0xF, 0xF, 0xFF, 0xFF],
             depth: 0,
             state: ScanState::SendSelect,
             tries: 0,
@@ -202,13 +220,24 @@ impl Scan {
     }
 
     fn selection(&self) -> Selection {
-        let id = self
-            .digits
-            .iter()
-            .fold(0u32, |acc, &d| (acc << 4) | u32::from(d));
+        let [digits @ .., medium, version] = self.pattern;
+        let byte = |b: u8| (b != 0xFF).then_some(b);
         Selection {
-            id,
+            id: digits
+                .iter()
+                .fold(0u32, |acc, &d| (acc << 4) | u32::from(d)),
+            medium: byte(medium),
+            version: byte(version),
             ..Selection::ANY
+        }
+    }
+
+    /// The highest value and the wildcard of pattern level `i`.
+    const fn level(i: usize) -> (u8, u8) {
+        if i < DIGITS {
+            (9, 0xF)
+        } else {
+            (0xFE, 0xFF)
         }
     }
 
@@ -237,35 +266,37 @@ impl Scan {
     /// Moves to the next pattern after the current one is finished with.
     fn advance(&mut self) -> Event {
         self.tries = 0;
-        // Increment the last fixed digit; carry upwards, backing out of finished levels.
+        // Increment the last fixed level; carry upwards, backing out of finished levels.
         while self.depth > 0 {
             let i = self.depth - 1;
-            let Some(d) = self.digits.get_mut(i) else {
+            let (highest, wildcard) = Self::level(i);
+            let Some(v) = self.pattern.get_mut(i) else {
                 break;
             };
-            if *d < 9 {
-                *d += 1;
+            if *v < highest {
+                *v += 1;
                 self.state = ScanState::SendSelect;
                 return Event::Pending;
             }
-            *d = 0xF;
+            *v = wildcard;
             self.depth -= 1;
         }
         self.state = ScanState::Done;
         Event::Done
     }
 
-    /// Several meters answered at once: fix one more digit.
+    /// Several meters answered at once: fix one more level.
     fn narrow(&mut self) -> Event {
         self.tries = 0;
-        match self.digits.get_mut(self.depth) {
-            Some(d) => {
-                *d = 0;
+        match self.pattern.get_mut(self.depth) {
+            Some(v) => {
+                *v = 0;
                 self.depth += 1;
                 self.state = ScanState::SendSelect;
                 Event::Pending
             }
-            // All digits fixed and still a collision: identical ids; move on.
+            // Every level fixed and still a collision: meters alike but for the manufacturer
+            // (65 536 more selections); move on.
             None => self.advance(),
         }
     }
@@ -281,6 +312,8 @@ impl Scan {
                 self.tries = 0;
                 Event::Pending
             }
+            // A second ACK to one selection: several meters matched.
+            (ScanState::SendRead | ScanState::AwaitRead, FrameKind::Ack) => self.narrow(),
             (ScanState::AwaitRead, FrameKind::Long) => {
                 let identity = f.ci().and_then(|ci| {
                     match app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET) {
@@ -297,10 +330,11 @@ impl Scan {
         }
     }
 
-    /// Garbage after a selection is a collision: several meters answered.
+    /// Garbage after a selection, or instead of the selected meter's answer, is a collision:
+    /// several meters answered (their ACKs may have merged into one valid `E5`).
     pub fn on_garbage(&mut self) -> Event {
         match self.state {
-            ScanState::AwaitSelect => self.narrow(),
+            ScanState::AwaitSelect | ScanState::SendRead | ScanState::AwaitRead => self.narrow(),
             _ => self.on_timeout(),
         }
     }
@@ -376,6 +410,31 @@ mod tests {
     }
 
     #[test]
+    fn a_selected_meter_is_read_without_a_reset() {
+        // SND_NKE to 253 ends the selection; libmbus too sends REQ_UD2 (FCB set) right after it.
+        let mut m = ReadMeter::new(ADDRESS_SECONDARY, 2);
+        let mut out = [0u8; 16];
+        let n = m.transmit(&mut out).unwrap().unwrap();
+        assert_eq!(&out[..n], &[0x10, 0x7B, 0xFD, 0x78, 0x16]);
+        assert_eq!(m.on_frame(&rsp(meter(1), false)), Event::Telegram);
+        assert!(m.is_finished());
+    }
+
+    #[test]
+    fn a_meter_that_always_says_more_follows_is_read_at_most_max_telegrams() {
+        let mut m = ReadMeter::new(1, 1);
+        let mut out = [0u8; 16];
+        m.transmit(&mut out).unwrap();
+        m.on_frame(&[ACK]);
+        let more = rsp(meter(1), true);
+        while m.transmit(&mut out).unwrap().is_some() {
+            assert_eq!(m.on_frame(&more), Event::Telegram);
+        }
+        assert!(m.is_finished());
+        assert_eq!(m.telegrams(), MAX_TELEGRAMS);
+    }
+
+    #[test]
     fn gives_up_after_the_retries() {
         let mut m = ReadMeter::new(9, 2);
         let mut out = [0u8; 16];
@@ -385,11 +444,20 @@ mod tests {
         assert_eq!(m.on_timeout(), Event::Failed);
     }
 
-    /// A bus of meters answering selections and reads the way EN 13757-3 describes.
-    fn run_scan(ids: &[u32]) -> (Vec<u32>, usize) {
-        let meters: Vec<Identity> = ids.iter().map(|&i| meter(i)).collect();
+    /// How a bus shows several meters answering one selection.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Collision {
+        /// Their ACKs overlap into garbage.
+        AtSelect,
+        /// Their ACKs merge into one valid `E5`; their answers to REQ_UD2 collide.
+        AtRead,
+    }
+
+    /// A bus of meters answering selections and reads the way EN 13757-3 describes: the
+    /// identities found, and how many requests the scan sent.
+    fn run_scan(meters: &[Identity], collision: Collision) -> (Vec<Identity>, usize) {
         let mut scan = Scan::new(1);
-        let mut selected: Option<Identity> = None;
+        let mut selected: Vec<Identity> = Vec::new();
         let (mut found, mut requests) = (Vec::new(), 0);
         let mut out = [0u8; 64];
         while !scan.is_finished() && requests < 10_000 {
@@ -406,42 +474,80 @@ mod tests {
                     else {
                         panic!()
                     };
+                    let byte = |b: u8| (b != 0xFF).then_some(b);
                     let sel = Selection {
                         id: pattern.id,
                         manufacturer: None,
-                        version: None,
-                        medium: None,
+                        version: byte(pattern.version),
+                        medium: byte(pattern.medium.0),
                     };
-                    let matching: Vec<_> = meters.iter().filter(|m| sel.matches(m)).collect();
-                    selected = matching.first().map(|m| **m);
-                    match matching.len() {
-                        0 => scan.on_timeout(),
-                        1 => scan.on_frame(&[ACK]),
+                    selected = meters.iter().filter(|m| sel.matches(m)).copied().collect();
+                    match (selected.len(), collision) {
+                        (0, _) => scan.on_timeout(),
+                        (1, _) | (_, Collision::AtRead) => scan.on_frame(&[ACK]),
                         _ => scan.on_garbage(),
                     }
                 }
-                (FrameKind::Short, _) => scan.on_frame(&rsp(selected.unwrap(), false)),
+                (FrameKind::Short, _) => match selected.as_slice() {
+                    [one] => scan.on_frame(&rsp(*one, false)),
+                    _ => scan.on_garbage(),
+                },
                 _ => panic!("unexpected request"),
             };
             if let Event::Found(id) = event {
-                found.push(id.id);
+                found.push(id);
             }
         }
+        found.sort_unstable_by_key(|i| (i.id, i.medium.0, i.version));
         (found, requests)
     }
 
     #[test]
     fn scan_finds_every_meter() {
-        let (mut found, _) = run_scan(&[0x1234_5678, 0x1234_5679, 0x8765_4321]);
-        found.sort_unstable();
-        assert_eq!(found, [0x1234_5678, 0x1234_5679, 0x8765_4321]);
-        let (found, requests) = run_scan(&[]);
-        assert!(found.is_empty());
+        for collision in [Collision::AtSelect, Collision::AtRead] {
+            let meters = [meter(0x1234_5678), meter(0x1234_5679), meter(0x8765_4321)];
+            assert_eq!(run_scan(&meters, collision).0, meters);
+            let (found, requests) = run_scan(&[], collision);
+            assert!(found.is_empty());
+            assert_eq!(
+                requests, 1,
+                "an empty bus answers the first wildcard selection with silence"
+            );
+            assert_eq!(run_scan(&[meter(1)], collision).0, [meter(1)]);
+        }
+    }
+
+    #[test]
+    fn scan_tells_meters_with_one_id_apart_by_medium_then_version() {
+        let with = |medium, version| Identity {
+            medium: Medium(medium),
+            version,
+            ..meter(0x1234_5678)
+        };
+        // A pulse collector's channels: one id, water and heat; two heat meters of one id
+        // differing in version.
+        let meters = [with(4, 2), with(7, 2), with(4, 9), meter(0x1234_5679)];
+        let mut expected = meters.to_vec();
+        expected.sort_unstable_by_key(|i| (i.id, i.medium.0, i.version));
+        for collision in [Collision::AtSelect, Collision::AtRead] {
+            assert_eq!(run_scan(&meters, collision).0, expected);
+        }
+    }
+
+    #[test]
+    fn a_second_ack_to_one_selection_is_a_collision() {
+        let mut scan = Scan::new(1);
+        let mut out = [0u8; 64];
+        scan.transmit(&mut out).unwrap();
+        assert_eq!(scan.on_frame(&[ACK]), Event::Pending);
+        assert_eq!(scan.on_frame(&[ACK]), Event::Pending);
+        let n = scan.transmit(&mut out).unwrap().unwrap();
+        assert_eq!(out[6], 0x52, "a narrower selection follows, not the read");
         assert_eq!(
-            requests, 1,
-            "an empty bus answers the first wildcard selection with silence"
+            &out[7..11],
+            &[0xFF, 0xFF, 0xFF, 0x0F],
+            "first digit fixed to 0"
         );
-        let (found, _) = run_scan(&[0x0000_0001]);
-        assert_eq!(found, [1]);
+        let _ = n;
     }
 }
