@@ -50,6 +50,9 @@ def main():
         seed("deframers", bytes([7]) + data + data)
         if protocol == "mbus" and len(data) > 9 and data[0] == 0x68:
             seed("mbus_records", data[7 + 12:-2] if data[6] in (0x72, 0x76) else data[7:-2])
+        if protocol == "mbus" and len(data) < 256:
+            # Read a meter: transmit SND_NKE, ACK, transmit REQ_UD2, the telegram, transmit.
+            seed("mbus_master", bytes([1, 2, 0, 3, 1, 0xE5, 0, 3, len(data)]) + data + bytes([0]))
         if protocol == "epa-s":
             # The EPA-S message: after Ethernet (+ 802.1Q), or after IPv4 and UDP.
             at = 18 if data[12:14] == b"\x81\x00" else 14

@@ -201,6 +201,8 @@ static void builders_and_fields(void) {
   CHECK(causeway_mbus_rsp_ud_begin(t, sizeof t, 1, 0x12345678, 0x4024, 1, 7, 0x55, 0, &len) == CAUSEWAY_OK && len == 19);
   CHECK(causeway_mbus_rsp_ud_number(t, sizeof t, &len, &vif_litres, 1, 0, 0, 0, 0, 0x4, 1234) == CAUSEWAY_OK && len == 25);
   CHECK(causeway_mbus_rsp_ud_number(t, sizeof t, &len, &vif_litres, 1, 9, 0, 0, 0, 0x4, 1) == CAUSEWAY_BAD_ARGUMENT);
+  size_t no_start = 2;
+  CHECK(causeway_mbus_rsp_ud_finish(t, sizeof t, &no_start) == CAUSEWAY_TRUNCATED);
   CHECK(causeway_mbus_rsp_ud_finish(t, sizeof t, &len) == CAUSEWAY_OK && len == sizeof RSP_UD);
   CHECK(!memcmp(t, RSP_UD, sizeof RSP_UD));
   size_t small = 0;

@@ -298,13 +298,17 @@ impl<'o> RspUd<'o> {
     /// Fills in the length fields and writes checksum and stop byte; returns the frame length.
     pub fn finish(mut self) -> Result<usize> {
         let end = self.w.pos();
-        let l = u8::try_from(end - 4).map_err(|_| {
+        // The long frame's start: 68 L L 68 (a `resume` with fewer bytes has none).
+        let body = end
+            .checked_sub(4)
+            .ok_or(Error::truncated(Layer::MbusLink, 0, 4, end))?;
+        let l = u8::try_from(body).map_err(|_| {
             Error::new(
                 Layer::MbusLink,
                 1,
                 ErrorKind::Oversize {
                     limit: 255,
-                    found: end - 4,
+                    found: body,
                 },
             )
         })?;
@@ -324,6 +328,15 @@ mod tests {
     use super::*;
     use crate::mbus::link::Frame;
     use causeway_core::{Manufacturer, Medium};
+
+    #[test]
+    fn finishing_a_resumed_telegram_without_its_start_is_an_error() {
+        for len in 0..4 {
+            let mut b = [0u8; 16];
+            let e = RspUd::resume(&mut b, len).finish().unwrap_err();
+            assert_eq!(e.kind.name(), "truncated", "len {len}");
+        }
+    }
 
     #[test]
     fn master_requests() {
