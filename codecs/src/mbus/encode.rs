@@ -89,6 +89,15 @@ impl Selection {
     }
 }
 
+/// A version or medium byte of a selection as [`Selection`] holds it: `FF` (any) is `None`.
+pub(crate) const fn unless_any(byte: u8) -> Option<u8> {
+    if byte == 0xFF {
+        None
+    } else {
+        Some(byte)
+    }
+}
+
 /// SND_UD with CI 52 to address 253: select the slave whose secondary address matches.
 pub fn select(selection: &Selection, out: &mut [u8]) -> Result<usize> {
     let [i0, i1, i2, i3] = selection.id.to_le_bytes();

@@ -16,7 +16,7 @@
 //!   the same way; meters sharing all 8 digits are told apart by medium, then version.
 
 use super::app::{self, Body, Identity};
-use super::encode::{req_ud2, select, snd_nke, Selection};
+use super::encode::{req_ud2, select, snd_nke, unless_any, Selection};
 use super::link::{CField, Frame, FrameKind, ADDRESS_SECONDARY};
 use super::record::Item;
 use crate::error::Result;
@@ -221,13 +221,12 @@ impl Scan {
 
     fn selection(&self) -> Selection {
         let [digits @ .., medium, version] = self.pattern;
-        let byte = |b: u8| (b != 0xFF).then_some(b);
         Selection {
             id: digits
                 .iter()
                 .fold(0u32, |acc, &d| (acc << 4) | u32::from(d)),
-            medium: byte(medium),
-            version: byte(version),
+            medium: unless_any(medium),
+            version: unless_any(version),
             ..Selection::ANY
         }
     }
@@ -394,9 +393,8 @@ mod tests {
         let n = m.transmit(&mut out).unwrap().unwrap();
         assert_eq!(&out[..n], &[0x10, 0x40, 0x01, 0x41, 0x16]); // SND_NKE
         assert_eq!(m.on_frame(&[ACK]), Event::Pending);
-        let n = m.transmit(&mut out).unwrap().unwrap();
+        m.transmit(&mut out).unwrap().unwrap();
         assert_eq!(out[1], 0x7B, "first REQ_UD2 after SND_NKE has FCB set");
-        let _ = n;
         assert_eq!(m.on_frame(&rsp(meter(1), true)), Event::Telegram);
         m.transmit(&mut out).unwrap().unwrap();
         assert_eq!(out[1], 0x5B, "FCB toggled for the next telegram");
@@ -474,12 +472,11 @@ mod tests {
                     else {
                         panic!()
                     };
-                    let byte = |b: u8| (b != 0xFF).then_some(b);
                     let sel = Selection {
                         id: pattern.id,
                         manufacturer: None,
-                        version: byte(pattern.version),
-                        medium: byte(pattern.medium.0),
+                        version: unless_any(pattern.version),
+                        medium: unless_any(pattern.medium.0),
                     };
                     selected = meters.iter().filter(|m| sel.matches(m)).copied().collect();
                     match (selected.len(), collision) {
@@ -541,13 +538,12 @@ mod tests {
         scan.transmit(&mut out).unwrap();
         assert_eq!(scan.on_frame(&[ACK]), Event::Pending);
         assert_eq!(scan.on_frame(&[ACK]), Event::Pending);
-        let n = scan.transmit(&mut out).unwrap().unwrap();
+        scan.transmit(&mut out).unwrap().unwrap();
         assert_eq!(out[6], 0x52, "a narrower selection follows, not the read");
         assert_eq!(
             &out[7..11],
             &[0xFF, 0xFF, 0xFF, 0x0F],
             "first digit fixed to 0"
         );
-        let _ = n;
     }
 }
