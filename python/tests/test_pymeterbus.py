@@ -1,4 +1,5 @@
-"""Telegrams causeway builds are read by an independent decoder, pyMeterBus (PyPI, pinned in
+"""Telegrams causeway builds, in mode 1 (CI 72) and mode 2 (CI 76, multi-byte fields MSB first),
+are read by an independent decoder, pyMeterBus (PyPI, pinned in
 pyproject.toml), to the values they were built to carry.
 
 Random RSP_UD telegrams are described as dicts (records with a DIF data field, DIFEs for
@@ -15,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import meterbus
+import pytest
 
 import causeway
 
@@ -55,7 +57,9 @@ def dib(field: int, storage: int, tariff: int, subunit: int) -> tuple[int, list[
     return dif, difes
 
 
-def telegram(rng: random.Random) -> tuple[bytes, list[dict[str, Any]]]:
+def telegram(rng: random.Random, ci: int) -> tuple[bytes, list[dict[str, Any]]]:
+    """A random RSP_UD with CI `ci`: 72 (mode 1), or 76 (mode 2: multi-byte fields MSB first)."""
+    msb_first = ci == 0x76
     records, expected = [], []
     for _ in range(rng.randrange(1, 8)):
         vif = rng.choice(sorted(VIFS))
@@ -65,25 +69,39 @@ def telegram(rng: random.Random) -> tuple[bytes, list[dict[str, Any]]]:
         storage, tariff, subunit = rng.choice([0, 0, 1, 5]), rng.choice([0, 0, 1, 2]), rng.choice([0, 0, 1])
         dif, difes = dib(field, storage, tariff, subunit)
         exponent, pmb_unit, ucum = VIFS[vif]
-        records.append({"dif": dif, "difes": difes, "vif": vif, "vifes": [], "data": raw_bytes(raw, octets, coding).hex()})
+        data = raw_bytes(raw, octets, coding)[:: -1 if msb_first else 1]
+        records.append({"dif": dif, "difes": difes, "vif": vif, "vifes": [], "data": data.hex()})
         expected.append({"value": Decimal(raw).scaleb(exponent), "pmb_unit": pmb_unit, "unit": ucum,
                          "storage": storage, "tariff": tariff, "subunit": subunit})
     frame = {
-        "kind": "long", "c_field": 0x08, "address": rng.randrange(1, 251), "ci": 0x72,
-        "header": {"id": f"{rng.randrange(10**8):08d}", "manufacturer": "ABB", "version": rng.randrange(256),
-                   "medium": "heat", "access_number": rng.randrange(256), "status": 0, "signature": 0},
+        "kind": "long", "c_field": 0x08, "address": rng.randrange(1, 251), "ci": ci,
+        "header": {"id": f"{rng.randrange(10**8):08d}", "manufacturer": rng.choice(["ABB", "PAD", "KAM"]),
+                   "version": rng.randrange(256), "medium": "heat", "access_number": rng.randrange(256),
+                   "status": 0, "signature": rng.randrange(1 << 16)},
         "records": records,
     }
+    expected.append({"header": frame["header"]})
     return causeway.encode("mbus", frame), expected
 
 
-def test_pymeterbus_reads_what_causeway_builds() -> None:
-    rng = random.Random(13757)
+@pytest.mark.parametrize("ci", [0x72, 0x76])
+def test_pymeterbus_reads_what_causeway_builds(ci: int) -> None:
+    rng = random.Random(13757 + ci)
     checked = 0
     for _ in range(300):
-        data, expected = telegram(rng)
-        theirs = json.loads(meterbus.load(data).to_JSON())["body"]["records"]
-        ours = list(causeway.decode("mbus", data).points())
+        data, expected = telegram(rng, ci)
+        header = expected.pop()["header"]
+        body = json.loads(meterbus.load(data).to_JSON())["body"]
+        # pyMeterBus prints the id MSB first and the signature LSB first, whatever the mode.
+        id_bytes = ", ".join(f"0x{b:02x}" for b in bytes.fromhex(header["id"]))
+        sign_bytes = ", ".join(f"0x{b:x}" for b in header["signature"].to_bytes(2, "little"))
+        assert (body["header"]["identification"], body["header"]["manufacturer"], body["header"]["sign"]) == (
+            id_bytes, header["manufacturer"], sign_bytes), data.hex()
+        decoded = causeway.decode("mbus", data)
+        assert decoded.msb_first == (ci == 0x76)
+        assert decoded.fields["header"] == header, data.hex()
+        theirs = body["records"]
+        ours = list(decoded.points())
         assert len(theirs) == len(ours) == len(expected), data.hex()
         for want, their, our in zip(expected, theirs, ours):
             assert their["unit"] == want["pmb_unit"], (data.hex(), their)

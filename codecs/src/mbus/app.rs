@@ -2,7 +2,7 @@
 //!
 //! | CI | direction | body |
 //! |---|---|---|
-//! | `72` / `76` | slave | 12-byte header, then records (`76`: multi-byte values MSB first) |
+//! | `72` / `76` | slave | 12-byte header, then records (`76`: header fields and values MSB first) |
 //! | `7A` | slave | 4-byte header (access number, status, signature), then records |
 //! | `78` | slave | records, no header |
 //! | `73` / `77` | slave | fixed data structure (16 bytes; `77` MSB first) |
@@ -12,6 +12,14 @@
 //! | `51` / `55` | master | data send (records) |
 //! | `52` / `56` | master | selection of a slave by secondary address (wildcards `F` / `FF`) |
 //! | `B8`–`BF` | master | set baud rate 300 … 38400 |
+//!
+//! The mode bit (CI bit 2: `76`, `77`, `55`, `56`) sends every multi-byte field MSB first —
+//! the header's identification number, manufacturer and signature as much as the values
+//! (M-Bus documentation §6.1, "mode 2"; pyMeterBus reads the header the same way). EN
+//! 13757-3:2018 marks these CI fields reserved and libmbus rejects them; meters built to the
+//! older texts still send them.
+
+use core::ops::Range;
 
 use causeway_core::{Device, Manufacturer, Medium};
 
@@ -52,6 +60,30 @@ impl Header {
     }
 }
 
+/// Whether CI `ci` sends multi-byte fields MSB first (mode 2: `76`, `77`, `55`, `56`).
+pub const fn msb_first(ci: u8) -> bool {
+    matches!(ci, 0x55 | 0x56 | 0x76 | 0x77)
+}
+
+/// The multi-byte fields of the 8-byte secondary address: identification number, manufacturer.
+const IDENTITY_FIELDS: [Range<usize>; 2] = [0..4, 4..6];
+
+/// The multi-byte fields of the 12-byte header: the secondary address's, and the signature.
+pub(crate) const HEADER_FIELDS: [Range<usize>; 3] = [0..4, 4..6, 10..12];
+
+/// The multi-byte fields of the fixed data structure: identification number, medium and
+/// units, the two counters.
+pub(crate) const FIXED_FIELDS: [Range<usize>; 4] = [0..4, 6..8, 8..12, 12..16];
+
+/// Turns each of `fields` in `bytes` end for end: between mode 1 (LSB first) and mode 2.
+pub(crate) fn reverse_fields(bytes: &mut [u8], fields: &[Range<usize>]) {
+    for range in fields {
+        if let Some(f) = bytes.get_mut(range.clone()) {
+            f.reverse();
+        }
+    }
+}
+
 /// A meter's secondary address: identification number, manufacturer, version, medium.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Identity {
@@ -77,11 +109,20 @@ impl Identity {
         }
     }
 
-    /// Writes the 8 bytes.
-    pub fn write(&self, w: &mut Writer<'_>) -> Result<()> {
-        w.put(&self.id.to_le_bytes())?;
-        w.u16_le(self.manufacturer.0)?;
-        w.put(&[self.version, self.medium.0])
+    /// The 8 bytes `id(4) man(2) ver med`, LSB first (mode 1).
+    pub const fn to_bytes(&self) -> [u8; 8] {
+        let [i0, i1, i2, i3] = self.id.to_le_bytes();
+        let [m0, m1] = self.manufacturer.0.to_le_bytes();
+        [i0, i1, i2, i3, m0, m1, self.version, self.medium.0]
+    }
+
+    /// Writes the 8 bytes, multi-byte fields MSB first if `msb_first` (mode 2).
+    pub fn write(&self, msb_first: bool, w: &mut Writer<'_>) -> Result<()> {
+        let mut b = self.to_bytes();
+        if msb_first {
+            reverse_fields(&mut b, &IDENTITY_FIELDS);
+        }
+        w.put(&b)
     }
 
     /// The canonical device.
@@ -186,6 +227,8 @@ pub enum Body<'a> {
     Selection {
         /// The address to match.
         identity: Identity,
+        /// MSB first (CI `56`).
+        msb_first: bool,
         /// Records after the address (rare), e.g. an enhanced identification.
         records: Records<'a>,
     },
@@ -206,7 +249,7 @@ impl<'a> Body<'a> {
         }
     }
 
-    /// Whether multi-byte values are sent MSB first (CI `76`, `55`).
+    /// Whether multi-byte values are sent MSB first (CI `76`, `55`, `56`).
     pub fn msb_first(&self) -> bool {
         matches!(
             self,
@@ -214,6 +257,9 @@ impl<'a> Body<'a> {
                 msb_first: true,
                 ..
             } | Body::DataSend {
+                msb_first: true,
+                ..
+            } | Body::Selection {
                 msb_first: true,
                 ..
             }
@@ -251,14 +297,17 @@ pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
     let shift = |e: Error| e.shifted(base);
     let body = match ci {
         0x72 | 0x76 => {
-            let [i0, i1, i2, i3, i4, i5, i6, i7, a, s, g0, g1] =
-                fields(&mut r, [4, 2, 1, 1, 1, 1, 2]).map_err(shift)?;
+            let mut bytes = fields(&mut r, [4, 2, 1, 1, 1, 1, 2]).map_err(shift)?;
+            if msb_first(ci) {
+                reverse_fields(&mut bytes, &HEADER_FIELDS);
+            }
+            let [i0, i1, i2, i3, i4, i5, i6, i7, a, s, g0, g1] = bytes;
             Body::Variable {
                 header: Some(Header::from_bytes(
                     Some(Identity::from_bytes([i0, i1, i2, i3, i4, i5, i6, i7])),
                     [a, s, g0, g1],
                 )),
-                msb_first: ci == 0x76,
+                msb_first: msb_first(ci),
                 records: Records::new(r.rest(), base + 12),
             }
         }
@@ -278,13 +327,8 @@ pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
         0x73 | 0x77 => {
             let mut bytes = [0u8; 16];
             bytes.copy_from_slice(r.take(16).map_err(shift)?);
-            if ci == 0x77 {
-                // Mode 2: each multi-byte field MSB first.
-                for range in [0..4, 6..8, 8..12, 12..16] {
-                    if let Some(f) = bytes.get_mut(range) {
-                        f.reverse();
-                    }
-                }
+            if msb_first(ci) {
+                reverse_fields(&mut bytes, &FIXED_FIELDS);
             }
             r.finish().map_err(shift)?;
             let [i0, i1, i2, i3, access_number, status, u0, u1, c0, c1, c2, c3, d0, d1, d2, d3] =
@@ -305,13 +349,20 @@ pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
         0x71 => Body::Alarm(data),
         0x50 => Body::ApplicationReset(data.first().copied()),
         0x51 | 0x55 => Body::DataSend {
-            msb_first: ci == 0x55,
+            msb_first: msb_first(ci),
             records: Records::new(data, base),
         },
-        0x52 | 0x56 => Body::Selection {
-            identity: Identity::from_bytes(fields(&mut r, [4, 2, 1, 1]).map_err(shift)?),
-            records: Records::new(r.rest(), base + 8),
-        },
+        0x52 | 0x56 => {
+            let mut bytes = fields(&mut r, [4, 2, 1, 1]).map_err(shift)?;
+            if msb_first(ci) {
+                reverse_fields(&mut bytes, &IDENTITY_FIELDS);
+            }
+            Body::Selection {
+                identity: Identity::from_bytes(bytes),
+                msb_first: msb_first(ci),
+                records: Records::new(r.rest(), base + 8),
+            }
+        }
         0xB8..=0xBF => Body::BaudRate(baud_rate(ci).unwrap_or(0)),
         _ => Body::Other(data),
     };

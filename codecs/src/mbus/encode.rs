@@ -242,7 +242,7 @@ impl<'o> RspUd<'o> {
             address,
             0x72,
         ])?;
-        identity.write(&mut w)?;
+        identity.write(false, &mut w)?;
         w.put(&[access_number, status, 0, 0])?;
         Ok(RspUd { w })
     }

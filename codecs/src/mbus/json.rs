@@ -194,7 +194,9 @@ fn described(bytes: &[u8]) -> Result<(Json, Option<(u8, Body<'_>)>)> {
             Body::DataSend { records, .. } => {
                 records_json(records, &mut frame)?;
             }
-            Body::Selection { identity, records } => {
+            Body::Selection {
+                identity, records, ..
+            } => {
                 frame.insert("selection".into(), identity_json(identity));
                 records_json(records, &mut frame)?;
             }
@@ -251,13 +253,25 @@ fn identity_from(f: &Fields<'_>) -> Result<Identity> {
     })
 }
 
-fn header_into(f: &Fields<'_>, long: bool, w: &mut Writer<'_>) -> Result<()> {
+/// The header of CI `ci`: the 12-byte one for `72`/`76` (`76` MSB first), else the 4-byte one.
+fn header_into(f: &Fields<'_>, ci: u8, w: &mut Writer<'_>) -> Result<()> {
     let h = f.object("header")?;
-    if long {
-        identity_from(&h)?.write(w)?;
+    let [s0, s1] = h.u16("signature")?.to_le_bytes();
+    let tail = [h.u8("access_number")?, h.u8("status")?, s0, s1];
+    if !matches!(ci, 0x72 | 0x76) {
+        return w.put(&tail);
     }
-    w.put(&[h.u8("access_number")?, h.u8("status")?])?;
-    w.u16_le(h.u16("signature")?)
+    let mut bytes = [0u8; 12];
+    for (dst, src) in bytes
+        .iter_mut()
+        .zip(identity_from(&h)?.to_bytes().into_iter().chain(tail))
+    {
+        *dst = src;
+    }
+    if app::msb_first(ci) {
+        app::reverse_fields(&mut bytes, &app::HEADER_FIELDS);
+    }
+    w.put(&bytes)
 }
 
 fn record_into(f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
@@ -393,11 +407,7 @@ fn fixed_into(f: &Fields<'_>, msb_first: bool, w: &mut Writer<'_>) -> Result<()>
     ];
     bytes.copy_from_slice(&fields);
     if msb_first {
-        for range in [0..4, 6..8, 8..12, 12..16] {
-            if let Some(field) = bytes.get_mut(range) {
-                field.reverse();
-            }
-        }
+        app::reverse_fields(&mut bytes, &app::FIXED_FIELDS);
     }
     w.put(&bytes)
 }
@@ -416,16 +426,12 @@ fn body_into(ci: u8, f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
         return raw_data_into(f, w);
     }
     match ci {
-        0x72 | 0x76 => {
-            header_into(f, true, w)?;
-            records_into(f, w)
-        }
-        0x7A => {
-            header_into(f, false, w)?;
+        0x72 | 0x76 | 0x7A => {
+            header_into(f, ci, w)?;
             records_into(f, w)
         }
         0x78 | 0x51 | 0x55 => records_into(f, w),
-        0x73 | 0x77 => fixed_into(&f.object("fixed")?, ci == 0x77, w),
+        0x73 | 0x77 => fixed_into(&f.object("fixed")?, app::msb_first(ci), w),
         0x70 => match f
             .object("application_error")?
             .optional("code", Fields::u8)?
@@ -446,7 +452,7 @@ fn body_into(ci: u8, f: &Fields<'_>, w: &mut Writer<'_>) -> Result<()> {
             None => Ok(()),
         },
         0x52 | 0x56 => {
-            identity_from(&f.object("selection")?)?.write(w)?;
+            identity_from(&f.object("selection")?)?.write(app::msb_first(ci), w)?;
             records_into(f, w)
         }
         0xB8..=0xBF => Ok(()),
