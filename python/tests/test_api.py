@@ -467,11 +467,14 @@ def test_read_meter_follows_more_records_and_toggles_fcb() -> None:
     selected_meter = mbus.ReadMeter(253)
     assert selected_meter.transmit() == mbus.req_ud2(253, fcb=True), "no SND_NKE: it would deselect"
     failing = mbus.ReadMeter(6, max_tries=2)
-    kinds = []
+    sent, kinds = [], []
     while not failing.is_finished:
-        if failing.transmit():
+        if request := failing.transmit():
+            sent.append(request)
             kinds.append(failing.on_timeout().kind)
-    assert kinds == ["pending", "failed"]
+    # The SND_NKE once (its ACK is not required), then REQ_UD2 max_tries times.
+    assert sent == [mbus.snd_nke(6), mbus.req_ud2(6, fcb=True), mbus.req_ud2(6, fcb=True)]
+    assert kinds == ["pending", "pending", "failed"]
 
 
 def selected(pattern: str, ident: str) -> bool:

@@ -4,11 +4,16 @@
 //! line with `on_garbage`, and calls `on_timeout` when the answer time (EN 13757-2 §5.7:
 //! 330 bit times + 50 ms) passes in silence.
 //!
-//! - [`ReadMeter`]: SND_NKE, ACK, then REQ_UD2 with the frame count bit toggled for every new
+//! - [`ReadMeter`]: SND_NKE, then REQ_UD2 with the frame count bit toggled for every new
 //!   telegram while the slave's data ends in `1F` ("more records follow"); an unanswered request
 //!   is repeated with the same FCB, up to the retry limit, and a readout ends after
-//!   [`MAX_TELEGRAMS`]. At address 253 the meter was selected beforehand, and a SND_NKE there
+//!   [`MAX_TELEGRAMS`]. The SND_NKE is sent once and its ACK awaited but not required (as
+//!   libmbus does): a meter that skips the ACK is still read, and an absent one fails on the
+//!   REQ_UD2 retries. At address 253 the meter was selected beforehand, and a SND_NKE there
 //!   would end its selection (EN 13757-3 secondary addressing), so the read starts with REQ_UD2.
+//!
+//! After a collision the line may still carry the end of it: flush what the serial port has
+//! buffered before transmitting the next request, or that rest is taken for the next answer.
 //! - [`Scan`]: secondary addressing by wildcard narrowing — select `FFFFFFFF`, and where the
 //!   answer is a collision, fix the next identification digit to 0…9 and select again; a single
 //!   ACK means one meter matched, whose address is then read with REQ_UD2 to address 253.
@@ -62,8 +67,9 @@ pub struct ReadMeter {
 }
 
 impl ReadMeter {
-    /// Reads the meter at `address`, trying each request up to `max_tries` times. At 253
-    /// (select the meter first) no SND_NKE is sent: it would deselect the meter.
+    /// Reads the meter at `address`, trying each REQ_UD2 up to `max_tries` times (the SND_NKE
+    /// before them once). At 253 (select the meter first) no SND_NKE is sent: it would
+    /// deselect the meter.
     pub const fn new(address: u8, max_tries: u8) -> Self {
         ReadMeter {
             address,
@@ -140,16 +146,18 @@ impl ReadMeter {
         self.on_timeout()
     }
 
-    /// No answer in time: repeat the request (same FCB), or give up.
+    /// No answer in time: after the SND_NKE, go on to REQ_UD2; after a REQ_UD2, repeat it (same
+    /// FCB), or give up.
     pub fn on_timeout(&mut self) -> Event {
         match self.state {
-            ReadState::AwaitAck | ReadState::AwaitData if self.tries >= self.max_tries => {
+            ReadState::AwaitAck => {
+                self.state = ReadState::SendRequest;
+                self.tries = 0;
+                Event::Pending
+            }
+            ReadState::AwaitData if self.tries >= self.max_tries => {
                 self.state = ReadState::Failed;
                 Event::Failed
-            }
-            ReadState::AwaitAck => {
-                self.state = ReadState::SendReset;
-                Event::Pending
             }
             ReadState::AwaitData => {
                 self.state = ReadState::SendRequest;
@@ -434,12 +442,42 @@ mod tests {
 
     #[test]
     fn gives_up_after_the_retries() {
+        // One SND_NKE, then REQ_UD2 `max_tries` times.
         let mut m = ReadMeter::new(9, 2);
         let mut out = [0u8; 16];
-        m.transmit(&mut out).unwrap();
-        assert_eq!(m.on_timeout(), Event::Pending);
-        m.transmit(&mut out).unwrap();
-        assert_eq!(m.on_timeout(), Event::Failed);
+        let mut sent = Vec::new();
+        let mut events = Vec::new();
+        while let Some(n) = m.transmit(&mut out).unwrap() {
+            sent.push(out[1]);
+            assert_eq!(n, 5);
+            events.push(m.on_timeout());
+        }
+        assert_eq!(sent, [0x40, 0x7B, 0x7B]);
+        assert_eq!(events, [Event::Pending, Event::Pending, Event::Failed]);
+    }
+
+    #[test]
+    fn a_meter_that_does_not_ack_the_reset_is_still_read() {
+        for no_ack in [None, Some(&[0x00, 0x55][..])] {
+            let mut m = ReadMeter::new(3, 1);
+            let mut out = [0u8; 16];
+            m.transmit(&mut out).unwrap();
+            assert_eq!(out[1], 0x40);
+            // Silence, or garbage, instead of the ACK.
+            let event = match no_ack {
+                None => m.on_timeout(),
+                Some(garbage) => m.on_frame(garbage),
+            };
+            assert_eq!(event, Event::Pending);
+            let n = m.transmit(&mut out).unwrap().unwrap();
+            assert_eq!(
+                &out[..n],
+                &[0x10, 0x7B, 0x03, 0x7E, 0x16],
+                "REQ_UD2, FCB set"
+            );
+            assert_eq!(m.on_frame(&rsp(meter(3), false)), Event::Telegram);
+            assert!(m.is_finished());
+        }
     }
 
     /// How a bus shows several meters answering one selection.
