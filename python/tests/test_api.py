@@ -481,10 +481,12 @@ def selected(pattern: str, ident: str) -> bool:
     return all(p in ("F", i) for p, i in zip(pattern, ident))
 
 
+@pytest.mark.parametrize("headerless", [False, True], ids=["long-header", "no-header"])
 @pytest.mark.parametrize("acks_merge", [False, True], ids=["collision-at-select", "collision-at-read"])
-def test_scan_finds_every_meter_by_wildcard_narrowing(acks_merge: bool) -> None:
+def test_scan_finds_every_meter_by_wildcard_narrowing(acks_merge: bool, headerless: bool) -> None:
     # Several meters answering a selection either garble their ACKs, or send ACKs that merge
-    # into one valid E5 and then garble their answers to REQ_UD2.
+    # into one valid E5 and then garble their answers to REQ_UD2. Meters that answer with CI 78
+    # (no header) are found by fixing every digit of their id.
     meters = {"12345678", "12345699", "87654321"}
     scan = mbus.Scan()
     hits: list[str] = []
@@ -504,13 +506,19 @@ def test_scan_finds_every_meter_by_wildcard_narrowing(acks_merge: bool) -> None:
                 scan.on_garbage()
         else:
             assert frame.c_field_name == "REQ_UD2" and frame.address == 253 and hits
-            if len(hits) == 1:
+            if len(hits) == 1 and headerless:
+                records = [{"dif": 0x04, "vif": 0x13, "data": "01000000"}]
+                scan.on_frame(causeway.encode("mbus", {"kind": "long", "c_field": 0x08, "address": 253, "ci": 0x78,
+                                                       "records": records}))
+            elif len(hits) == 1:
                 scan.on_frame(rsp_ud(253, hits[0], []))
             else:
                 scan.on_garbage()
     assert scan.is_finished
     assert {i.id for i in scan.found} == meters
     assert all(i.device.startswith("mbus:id=") for i in scan.found)
+    if headerless:
+        assert {(i.manufacturer, i.version, i.medium) for i in scan.found} == {("0xFFFF", 0xFF, "0xFF")}
 
 
 # --- the CLI prints what to_dict() returns --------------------------------------------------

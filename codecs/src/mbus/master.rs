@@ -18,7 +18,11 @@
 //!   answer is a collision, fix the next identification digit to 0…9 and select again; a single
 //!   ACK means one meter matched, whose address is then read with REQ_UD2 to address 253.
 //!   Meters whose ACKs merge into one valid `E5` collide on that read instead, which narrows
-//!   the same way; meters sharing all 8 digits are told apart by medium, then version.
+//!   the same way; meters sharing all 8 digits are told apart by medium, then version. A meter
+//!   whose answer carries no long header (CI `78`, `7A`) is narrowed down to all 8 digits and
+//!   reported by them (libmbus skips it).
+
+use causeway_core::{Manufacturer, Medium};
 
 use super::app::{self, Body, Identity};
 use super::encode::{req_ud2, select, snd_nke, unless_any, Selection};
@@ -33,7 +37,9 @@ pub enum Event {
     Pending,
     /// A complete RSP_UD telegram arrived (the frame given to `on_frame`); more may follow.
     Telegram,
-    /// A meter was found by the scan.
+    /// A meter was found by the scan. A meter whose answer has no long header (CI `78`, `7A`)
+    /// is found by its 8 digits; what it did not say (manufacturer, and version and medium
+    /// unless the scan fixed them) is `FF`, the wildcard that selects it all the same.
     Found(Identity),
     /// The job is finished.
     Done,
@@ -330,8 +336,26 @@ impl Scan {
                         _ => None,
                     }
                 });
-                let next = self.advance();
-                identity.map_or(next, Event::Found)
+                match identity {
+                    Some(identity) => {
+                        self.advance();
+                        Event::Found(identity)
+                    }
+                    // An answer without the long header (CI 78, 7A) names no meter: fix the
+                    // remaining digits one by one (only this meter answers at each level)…
+                    None if self.depth < DIGITS => self.narrow(),
+                    // …then the selection that reaches it is its address.
+                    None => {
+                        let selection = self.selection();
+                        self.advance();
+                        Event::Found(Identity {
+                            id: selection.id,
+                            manufacturer: Manufacturer(0xFFFF),
+                            version: selection.version.unwrap_or(0xFF),
+                            medium: Medium(selection.medium.unwrap_or(0xFF)),
+                        })
+                    }
+                }
             }
             _ => Event::Pending,
         }
@@ -369,8 +393,9 @@ impl Scan {
 mod tests {
     use super::*;
     use crate::mbus::encode::RspUd;
+    use crate::mbus::link::emit_long;
     use crate::mbus::link::ACK;
-    use causeway_core::{Function, Manufacturer, Medium};
+    use causeway_core::Function;
     use std::vec::Vec;
 
     fn meter(id: u32) -> Identity {
@@ -492,6 +517,15 @@ mod tests {
     /// A bus of meters answering selections and reads the way EN 13757-3 describes: the
     /// identities found, and how many requests the scan sent.
     fn run_scan(meters: &[Identity], collision: Collision) -> (Vec<Identity>, usize) {
+        run_scan_answering(meters, collision, |m| rsp(m, false))
+    }
+
+    /// [`run_scan`] with the selected meter's answer to REQ_UD2 built by `answer`.
+    fn run_scan_answering(
+        meters: &[Identity],
+        collision: Collision,
+        answer: impl Fn(Identity) -> Vec<u8>,
+    ) -> (Vec<Identity>, usize) {
         let mut scan = Scan::new(1);
         let mut selected: Vec<Identity> = Vec::new();
         let (mut found, mut requests) = (Vec::new(), 0);
@@ -524,7 +558,7 @@ mod tests {
                     }
                 }
                 (FrameKind::Short, _) => match selected.as_slice() {
-                    [one] => scan.on_frame(&rsp(*one, false)),
+                    [one] => scan.on_frame(&answer(*one)),
                     _ => scan.on_garbage(),
                 },
                 _ => panic!("unexpected request"),
@@ -566,6 +600,40 @@ mod tests {
         expected.sort_unstable_by_key(|i| (i.id, i.medium.0, i.version));
         for collision in [Collision::AtSelect, Collision::AtRead] {
             assert_eq!(run_scan(&meters, collision).0, expected);
+        }
+    }
+
+    #[test]
+    fn scan_finds_meters_that_answer_without_the_long_header() {
+        // CI 78 (no header) and 7A (short header): the scan fixes every digit to learn the id.
+        let no_header = |_: Identity| {
+            let mut b = [0u8; 32];
+            let n = emit_long(CField::RSP_UD, 253, 0x78, &[0x04, 0x13, 1, 0, 0, 0], &mut b);
+            b[..n.unwrap()].to_vec()
+        };
+        let short_header = |_: Identity| {
+            let mut b = [0u8; 32];
+            let n = emit_long(
+                CField::RSP_UD,
+                253,
+                0x7A,
+                &[7, 0, 0, 0, 0x02, 0x5B, 20, 0],
+                &mut b,
+            );
+            b[..n.unwrap()].to_vec()
+        };
+        let unnamed = |id| Identity {
+            id,
+            manufacturer: Manufacturer(0xFFFF),
+            version: 0xFF,
+            medium: Medium(0xFF),
+        };
+        let meters = [meter(0x1234_5678), meter(0x1234_5679), meter(0x9000_0001)];
+        for collision in [Collision::AtSelect, Collision::AtRead] {
+            for answer in [no_header, short_header] {
+                let (found, _) = run_scan_answering(&meters, collision, answer);
+                assert_eq!(found, meters.map(|m| unnamed(m.id)));
+            }
         }
     }
 
