@@ -231,14 +231,7 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     // The same on the telegrams m-bus-parser decodes completely (it stops early on the others).
-    let common = both_decode(&telegrams);
-    let mut g = c.benchmark_group(format!(
-        "mbus_full_decode_{}_telegrams_both_decode",
-        common.len()
-    ));
-    decode_each(&mut g, "causeway/values+units", &common, causeway_values);
-    decode_each(&mut g, "m-bus-parser", &common, peer_full);
-    g.finish();
+    values_side_by_side(c, "both_decode", &both_decode(&telegrams));
 
     // The 38 in 40 record orders each: decode speed when the branch predictor cannot learn the
     // corpus (it does learn 38 telegrams repeated).
@@ -252,25 +245,18 @@ fn bench(c: &mut Criterion) {
         "record orders shuffled, decoded completely of {}: causeway {ours}, m-bus-parser {theirs}",
         varied.len()
     );
-    let mut g = c.benchmark_group(format!(
-        "mbus_full_decode_{}_telegrams_records_shuffled",
-        varied.len()
-    ));
-    g.throughput(Throughput::Bytes(
-        varied.iter().map(|t| t.len() as u64).sum(),
-    ));
-    decode_each(&mut g, "causeway/values+units", &varied, causeway_values);
-    decode_each(&mut g, "m-bus-parser", &varied, peer_full);
-    g.finish();
-
+    values_side_by_side(c, "records_shuffled", &varied);
     // Like for like on the shuffled set: the telegrams m-bus-parser decodes completely.
-    let common = both_decode(&varied);
-    let mut g = c.benchmark_group(format!(
-        "mbus_full_decode_{}_telegrams_records_shuffled_both_decode",
-        common.len()
-    ));
-    decode_each(&mut g, "causeway/values+units", &common, causeway_values);
-    decode_each(&mut g, "m-bus-parser", &common, peer_full);
+    values_side_by_side(c, "records_shuffled_both_decode", &both_decode(&varied));
+}
+
+/// Full decode with values and units of `set`, causeway then m-bus-parser, in the group
+/// `mbus_full_decode_<telegrams>_telegrams_<name>`.
+fn values_side_by_side(c: &mut Criterion, name: &str, set: &[Vec<u8>]) {
+    let mut g = c.benchmark_group(format!("mbus_full_decode_{}_telegrams_{name}", set.len()));
+    g.throughput(Throughput::Bytes(set.iter().map(|t| t.len() as u64).sum()));
+    decode_each(&mut g, "causeway/values+units", set, causeway_values);
+    decode_each(&mut g, "m-bus-parser", set, peer_full);
     g.finish();
 }
 
