@@ -8,23 +8,27 @@
 //!   telegram while the slave's data ends in `1F` ("more records follow"); an unanswered request
 //!   is repeated with the same FCB, up to the retry limit, and a readout ends after
 //!   [`MAX_TELEGRAMS`]. The SND_NKE is sent once and its ACK awaited but not required (as
-//!   libmbus does): a meter that skips the ACK is still read, and an absent one fails on the
-//!   REQ_UD2 retries. At address 253 the meter was selected beforehand, and a SND_NKE there
-//!   would end its selection (EN 13757-3 secondary addressing), so the read starts with REQ_UD2.
-//!
-//! After a collision the line may still carry the end of it: flush what the serial port has
-//! buffered before transmitting the next request, or that rest is taken for the next answer.
+//!   libmbus does): a meter that skips the ACK is still read, and an absent one fails after
+//!   `1 + max_tries` answer times. A meter whose SND_NKE was lost may take the first REQ_UD2 for
+//!   a repeat and answer with its last telegram again. At address 253 the meter was selected
+//!   beforehand, and a SND_NKE there would end its selection (EN 13757-3 secondary addressing),
+//!   so the read starts with REQ_UD2.
 //! - [`Scan`]: secondary addressing by wildcard narrowing — select `FFFFFFFF`, and where the
 //!   answer is a collision, fix the next identification digit to 0…9 and select again; a single
 //!   ACK means one meter matched, whose address is then read with REQ_UD2 to address 253.
 //!   Meters whose ACKs merge into one valid `E5` collide on that read instead, which narrows
 //!   the same way; meters sharing all 8 digits are told apart by medium, then version. A meter
-//!   whose answer carries no long header (CI `78`, `7A`) is narrowed down to all 8 digits and
-//!   reported by them (libmbus skips it).
+//!   answering with fixed data (CI `73`, `77`) is found by the id in it; one whose answer
+//!   carries no header (CI `78`, `7A`) is narrowed down to all 8 digits and reported by them
+//!   (libmbus skips both). Digits `A`–`F` are not tried (as in libmbus): a meter with such an
+//!   id is found only when it answers with its header.
+//!
+//! After a collision the line may still carry the end of it: flush what the serial port has
+//! buffered before transmitting the next request, or that rest is taken for the next answer.
 
 use causeway_core::{Manufacturer, Medium};
 
-use super::app::{self, Body, Identity};
+use super::app::{self, Body, Header, Identity};
 use super::encode::{req_ud2, select, snd_nke, unless_any, Selection};
 use super::link::{CField, Frame, FrameKind, ADDRESS_SECONDARY};
 use super::record::Item;
@@ -216,6 +220,9 @@ pub struct Scan {
     pattern: [u8; LEVELS],
     /// How many leading levels are fixed.
     depth: usize,
+    /// The depth at which a meter answered without naming itself, while the scan fixes its
+    /// remaining digits (only it answers below that level).
+    unnamed_at: Option<usize>,
     state: ScanState,
     tries: u8,
     max_tries: u8,
@@ -227,6 +234,7 @@ impl Scan {
         Scan {
             pattern: [0xF, 0xF, 0xF, 0xF, 0xF, 0xF, 0xF, 0xF, 0xFF, 0xFF],
             depth: 0,
+            unnamed_at: None,
             state: ScanState::SendSelect,
             tries: 0,
             max_tries,
@@ -281,6 +289,10 @@ impl Scan {
         self.tries = 0;
         // Increment the last fixed level; carry upwards, backing out of finished levels.
         while self.depth > 0 {
+            // Backing out to where an unnamed meter answered ends the search for its digits.
+            if self.unnamed_at.is_some_and(|at| self.depth <= at) {
+                self.unnamed_at = None;
+            }
             let i = self.depth - 1;
             let (highest, wildcard) = Self::level(i);
             let Some(v) = self.pattern.get_mut(i) else {
@@ -328,31 +340,54 @@ impl Scan {
             // A second ACK to one selection: several meters matched.
             (ScanState::SendRead | ScanState::AwaitRead, FrameKind::Ack) => self.narrow(),
             (ScanState::AwaitRead, FrameKind::Long) => {
-                let identity = f.ci().and_then(|ci| {
-                    match app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET) {
-                        Ok(Body::Variable {
-                            header: Some(h), ..
-                        }) => h.identity,
-                        _ => None,
-                    }
-                });
-                match identity {
-                    Some(identity) => {
+                let body = f
+                    .ci()
+                    .and_then(|ci| app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET).ok());
+                let unnamed = |id| Identity {
+                    id,
+                    manufacturer: Manufacturer(0xFFFF),
+                    version: 0xFF,
+                    medium: Medium(0xFF),
+                };
+                match body {
+                    Some(Body::Variable {
+                        header:
+                            Some(Header {
+                                identity: Some(identity),
+                                ..
+                            }),
+                        ..
+                    }) => {
                         self.advance();
                         Event::Found(identity)
                     }
-                    // An answer without the long header (CI 78, 7A) names no meter: fix the
-                    // remaining digits one by one (only this meter answers at each level)…
-                    None if self.depth < DIGITS => self.narrow(),
-                    // …then the selection that reaches it is its address.
-                    None => {
+                    Some(Body::Fixed(fd)) => {
+                        self.advance();
+                        Event::Found(unnamed(fd.id))
+                    }
+                    // An answer without the long header names no meter: fix the remaining
+                    // digits one by one (only this meter answers below this level)…
+                    _ if self.depth < DIGITS => {
+                        self.unnamed_at.get_or_insert(self.depth);
+                        self.narrow()
+                    }
+                    // …then the selection that reaches it is its address, and the scan goes on
+                    // from the level where it first answered.
+                    _ => {
                         let selection = self.selection();
+                        if let Some(at) = self.unnamed_at.take() {
+                            for level in at..self.depth {
+                                if let Some(v) = self.pattern.get_mut(level) {
+                                    *v = Self::level(level).1;
+                                }
+                            }
+                            self.depth = at;
+                        }
                         self.advance();
                         Event::Found(Identity {
-                            id: selection.id,
-                            manufacturer: Manufacturer(0xFFFF),
                             version: selection.version.unwrap_or(0xFF),
                             medium: Medium(selection.medium.unwrap_or(0xFF)),
+                            ..unnamed(selection.id)
                         })
                     }
                 }
@@ -567,6 +602,7 @@ mod tests {
                 found.push(id);
             }
         }
+        assert!(scan.is_finished(), "the scan ends by itself");
         found.sort_unstable_by_key(|i| (i.id, i.medium.0, i.version));
         (found, requests)
     }
@@ -603,37 +639,89 @@ mod tests {
         }
     }
 
-    #[test]
-    fn scan_finds_meters_that_answer_without_the_long_header() {
-        // CI 78 (no header) and 7A (short header): the scan fixes every digit to learn the id.
-        let no_header = |_: Identity| {
-            let mut b = [0u8; 32];
-            let n = emit_long(CField::RSP_UD, 253, 0x78, &[0x04, 0x13, 1, 0, 0, 0], &mut b);
-            b[..n.unwrap()].to_vec()
+    /// The answer of `m` to REQ_UD2 at 253 with CI `ci`: its data without naming it (`78`), with
+    /// the short header (`7A`), as fixed data carrying its id (`73`), or the full header (`72`).
+    fn answer(m: Identity, ci: u8) -> Vec<u8> {
+        let [i0, i1, i2, i3] = m.id.to_le_bytes();
+        let data: &[u8] = match ci {
+            0x78 => &[0x04, 0x13, 1, 0, 0, 0],
+            0x7A => &[7, 0, 0, 0, 0x02, 0x5B, 20, 0],
+            0x73 => &[i0, i1, i2, i3, 7, 0, 0x13, 0x13, 1, 0, 0, 0, 2, 0, 0, 0],
+            _ => return rsp(m, false),
         };
-        let short_header = |_: Identity| {
-            let mut b = [0u8; 32];
-            let n = emit_long(
-                CField::RSP_UD,
-                253,
-                0x7A,
-                &[7, 0, 0, 0, 0x02, 0x5B, 20, 0],
-                &mut b,
-            );
-            b[..n.unwrap()].to_vec()
-        };
-        let unnamed = |id| Identity {
+        let mut b = [0u8; 32];
+        let n = emit_long(CField::RSP_UD, 253, ci, data, &mut b).unwrap();
+        b[..n].to_vec()
+    }
+
+    /// What the scan reports for a meter that answers without its header: the selection that
+    /// reaches it, wildcards where it was not narrowed.
+    fn unnamed(id: u32, medium: u8) -> Identity {
+        Identity {
             id,
             manufacturer: Manufacturer(0xFFFF),
             version: 0xFF,
-            medium: Medium(0xFF),
-        };
+            medium: Medium(medium),
+        }
+    }
+
+    #[test]
+    fn scan_finds_meters_that_answer_without_the_long_header() {
+        // CI 78 (no header) and 7A (short header): the scan fixes every digit to learn the id.
         let meters = [meter(0x1234_5678), meter(0x1234_5679), meter(0x9000_0001)];
         for collision in [Collision::AtSelect, Collision::AtRead] {
-            for answer in [no_header, short_header] {
-                let (found, _) = run_scan_answering(&meters, collision, answer);
-                assert_eq!(found, meters.map(|m| unnamed(m.id)));
+            for ci in [0x78, 0x7A] {
+                let (found, _) = run_scan_answering(&meters, collision, |m| answer(m, ci));
+                assert_eq!(found, meters.map(|m| unnamed(m.id, 0xFF)));
             }
+        }
+    }
+
+    #[test]
+    fn an_unnamed_meter_costs_its_digits_then_the_scan_goes_on_from_where_it_answered() {
+        // Alone on the bus, 12345678 answers the first selection. Each digit d then takes d + 1
+        // selections (d silent, one ACK) and a read: 1 + 1 + (2+3+…+9) + 8 = 54 requests, and
+        // the scan ends there (it would take 36 more trying the digits after each fixed one).
+        let (found, requests) =
+            run_scan_answering(&[meter(0x1234_5678)], Collision::AtSelect, |m| {
+                answer(m, 0x78)
+            });
+        assert_eq!(found, [unnamed(0x1234_5678, 0xFF)]);
+        assert_eq!(requests, 54);
+    }
+
+    #[test]
+    fn scan_finds_named_unnamed_and_fixed_data_meters_side_by_side() {
+        let on = |id, medium| Identity {
+            medium: Medium(medium),
+            ..meter(id)
+        };
+        // Named (72), fixed data (73), unnamed (78) beside them, and two unnamed channels of
+        // one id told apart by medium.
+        let meters = [
+            on(0x1234_5678, 4),
+            on(0x1234_5679, 4),
+            on(0x1234_5680, 4),
+            on(0x5555_5555, 4),
+            on(0x5555_5555, 7),
+        ];
+        let ci = |m: &Identity| match m.id {
+            0x1234_5678 => 0x72,
+            0x1234_5679 => 0x73,
+            _ => 0x78,
+        };
+        for collision in [Collision::AtSelect, Collision::AtRead] {
+            let (found, _) = run_scan_answering(&meters, collision, |m| answer(m, ci(&m)));
+            assert_eq!(
+                found,
+                [
+                    meters[0],
+                    unnamed(0x1234_5679, 0xFF),
+                    unnamed(0x1234_5680, 0xFF),
+                    unnamed(0x5555_5555, 4),
+                    unnamed(0x5555_5555, 7),
+                ]
+            );
         }
     }
 
