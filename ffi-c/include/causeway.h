@@ -620,7 +620,7 @@ typedef struct {
   size_t base;
   // Index of the next point.
   uint16_t index;
-  // Values are MSB first (CI 76).
+  // Values are MSB first (CI 76, 55, 56).
   bool msb_first;
   // Iteration ended.
   bool done;

@@ -123,7 +123,7 @@ pub struct causeway_mbus_records {
     pub base: usize,
     /// Index of the next point.
     pub index: u16,
-    /// Values are MSB first (CI 76).
+    /// Values are MSB first (CI 76, 55, 56).
     pub msb_first: bool,
     /// Iteration ended.
     pub done: bool,

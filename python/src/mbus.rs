@@ -154,7 +154,7 @@ impl MbusFrame {
         Ok(self.header(py)?.map(|h| h.signature))
     }
 
-    /// Whether multi-byte values are sent MSB first (CI 76, 55).
+    /// Whether the records' multi-byte values are sent MSB first (CI 76, 55, 56).
     #[getter]
     fn msb_first(&self, py: Python<'_>) -> PyResult<bool> {
         Ok(self.body(py)?.is_some_and(|b| b.msb_first()))
@@ -630,9 +630,9 @@ fn with_frame<T>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> T) -> PyResult
 
 /// Reads every telegram of one meter: SND_NKE, then REQ_UD2 with the frame count bit toggled
 /// while the meter says more records follow (at most 64 telegrams); an unanswered REQ_UD2 is
-/// repeated up to `max_tries` times (the SND_NKE is sent once, its ACK not required). At address 253 (a meter selected beforehand) no SND_NKE is
-/// sent: it would deselect the meter. Sans I/O: send what `transmit` returns, feed answers to
-/// `on_frame`.
+/// repeated up to `max_tries` times (the SND_NKE is sent once, its ACK not required). At
+/// address 253 (a meter selected beforehand) no SND_NKE is sent: it would deselect the meter.
+/// Sans I/O: send what `transmit` returns, feed answers to `on_frame`.
 #[pyclass(module = "causeway.mbus")]
 pub struct ReadMeter {
     inner: master::ReadMeter,

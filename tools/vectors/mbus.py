@@ -214,7 +214,7 @@ def error_vectors(corpus: Path):
                            "points": [{"value": 0.001, "unit": "m3", "qualifiers": {"storage": 0}},
                                       {"value": 0.135, "unit": "m3", "qualifiers": {"storage": 1}}]}})
     # Mode 2 (CI 76, 77, 56: multi-byte fields MSB first, M-Bus documentation §6.1).
-    mode2 = ("built by this generator in mode 2; expected values from pyMeterBus 0.8.5's decode, which reads "
+    mode2 = ("written for this generator in mode 2; expected values from pyMeterBus 0.8.5's decode, which reads "
              "the header's id, manufacturer and signature and every value MSB first (the same telegram in "
              "mode 1, CI 72, decodes to the same values in it)")
     out.append({"name": "mbus/mode2/variable-data", "protocol": "mbus", "source": mode2,

@@ -31,8 +31,8 @@ use super::record::Records;
 
 const L: Layer = Layer::MbusApp;
 
-/// The 12-byte variable-data header (CI `72`), or the 4-byte short header (CI `7A`) with the
-/// identity fields absent.
+/// The 12-byte variable-data header (CI `72`, `76`), or the 4-byte short header (CI `7A`) with
+/// the identity fields absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Header {
     /// Secondary address fields, when the long header is present.
@@ -42,7 +42,8 @@ pub struct Header {
     /// Status byte (bits 0–1 application status, 2 power low, 3 permanent error, 4 temporary
     /// error, 5–7 manufacturer specific).
     pub status: u8,
-    /// Signature (2004) / configuration field (2013+), little-endian.
+    /// Signature (2004) / configuration field (2013+), as a number (sent LSB first, under CI `76`
+    /// MSB first).
     pub signature: u16,
 }
 

@@ -212,7 +212,7 @@ impl<'a> Record<'a> {
         self.desc().kind == VifKind::TimePoint
     }
 
-    /// Decodes the data field. `msb_first` for CI `76`/`77` (mode 2).
+    /// Decodes the data field. `msb_first` for CI `76`, `55`, `56` (mode 2).
     pub fn value(&self, msb_first: bool) -> DataValue<'a> {
         self.decode(msb_first, self.is_time_point())
     }
