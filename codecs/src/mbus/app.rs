@@ -76,11 +76,19 @@ pub(crate) const HEADER_FIELDS: [Range<usize>; 3] = [0..4, 4..6, 10..12];
 /// units, the two counters.
 pub(crate) const FIXED_FIELDS: [Range<usize>; 4] = [0..4, 6..8, 8..12, 12..16];
 
-/// Turns each of `fields` in `bytes` end for end: between mode 1 (LSB first) and mode 2.
-/// (Out of line: mode 2 is rare, and the mode 1 path stays as short as it was.)
+/// Turns each of the multi-byte `fields` in `bytes` end for end if `msb_first`: between mode 1
+/// (LSB first), in which the rest of this module reads and writes them, and mode 2.
+#[inline(always)]
+pub(crate) fn mode_order(msb_first: bool, bytes: &mut [u8], fields: &[Range<usize>]) {
+    if msb_first {
+        reverse_fields(bytes, fields);
+    }
+}
+
+/// [`mode_order`]'s reversal, out of line: mode 2 is rare, and the mode 1 path stays short.
 #[cold]
 #[inline(never)]
-pub(crate) fn reverse_fields(bytes: &mut [u8], fields: &[Range<usize>]) {
+fn reverse_fields(bytes: &mut [u8], fields: &[Range<usize>]) {
     for range in fields {
         if let Some(f) = bytes.get_mut(range.clone()) {
             f.reverse();
@@ -123,9 +131,7 @@ impl Identity {
     /// Writes the 8 bytes, multi-byte fields MSB first if `msb_first` (mode 2).
     pub fn write(&self, msb_first: bool, w: &mut Writer<'_>) -> Result<()> {
         let mut b = self.to_bytes();
-        if msb_first {
-            reverse_fields(&mut b, &IDENTITY_FIELDS);
-        }
+        mode_order(msb_first, &mut b, &IDENTITY_FIELDS);
         w.put(&b)
     }
 
@@ -302,9 +308,7 @@ pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
     let body = match ci {
         0x72 | 0x76 => {
             let mut bytes = fields(&mut r, [4, 2, 1, 1, 1, 1, 2]).map_err(shift)?;
-            if msb_first(ci) {
-                reverse_fields(&mut bytes, &HEADER_FIELDS);
-            }
+            mode_order(msb_first(ci), &mut bytes, &HEADER_FIELDS);
             let [i0, i1, i2, i3, i4, i5, i6, i7, a, s, g0, g1] = bytes;
             Body::Variable {
                 header: Some(Header::from_bytes(
@@ -331,9 +335,7 @@ pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
         0x73 | 0x77 => {
             let mut bytes = [0u8; 16];
             bytes.copy_from_slice(r.take(16).map_err(shift)?);
-            if msb_first(ci) {
-                reverse_fields(&mut bytes, &FIXED_FIELDS);
-            }
+            mode_order(msb_first(ci), &mut bytes, &FIXED_FIELDS);
             r.finish().map_err(shift)?;
             let [i0, i1, i2, i3, access_number, status, u0, u1, c0, c1, c2, c3, d0, d1, d2, d3] =
                 bytes;
@@ -358,9 +360,7 @@ pub fn parse(ci: u8, data: &[u8], base: usize) -> Result<Body<'_>> {
         },
         0x52 | 0x56 => {
             let mut bytes = fields(&mut r, [4, 2, 1, 1]).map_err(shift)?;
-            if msb_first(ci) {
-                reverse_fields(&mut bytes, &IDENTITY_FIELDS);
-            }
+            mode_order(msb_first(ci), &mut bytes, &IDENTITY_FIELDS);
             Body::Selection {
                 identity: Identity::from_bytes(bytes),
                 msb_first: msb_first(ci),

@@ -256,21 +256,14 @@ fn identity_from(f: &Fields<'_>) -> Result<Identity> {
 /// The header of CI `ci`: the 12-byte one for `72`/`76` (`76` MSB first), else the 4-byte one.
 fn header_into(f: &Fields<'_>, ci: u8, w: &mut Writer<'_>) -> Result<()> {
     let h = f.object("header")?;
-    let [s0, s1] = h.u16("signature")?.to_le_bytes();
-    let tail = [h.u8("access_number")?, h.u8("status")?, s0, s1];
+    let [g0, g1] = h.u16("signature")?.to_le_bytes();
+    let (a, s) = (h.u8("access_number")?, h.u8("status")?);
     if !matches!(ci, 0x72 | 0x76) {
-        return w.put(&tail);
+        return w.put(&[a, s, g0, g1]);
     }
-    let mut bytes = [0u8; 12];
-    for (dst, src) in bytes
-        .iter_mut()
-        .zip(identity_from(&h)?.to_bytes().into_iter().chain(tail))
-    {
-        *dst = src;
-    }
-    if app::msb_first(ci) {
-        app::reverse_fields(&mut bytes, &app::HEADER_FIELDS);
-    }
+    let [i0, i1, i2, i3, i4, i5, i6, i7] = identity_from(&h)?.to_bytes();
+    let mut bytes = [i0, i1, i2, i3, i4, i5, i6, i7, a, s, g0, g1];
+    app::mode_order(app::msb_first(ci), &mut bytes, &app::HEADER_FIELDS);
     w.put(&bytes)
 }
 
@@ -406,9 +399,7 @@ fn fixed_into(f: &Fields<'_>, msb_first: bool, w: &mut Writer<'_>) -> Result<()>
         d3,
     ];
     bytes.copy_from_slice(&fields);
-    if msb_first {
-        app::reverse_fields(&mut bytes, &app::FIXED_FIELDS);
-    }
+    app::mode_order(msb_first, &mut bytes, &app::FIXED_FIELDS);
     w.put(&bytes)
 }
 
