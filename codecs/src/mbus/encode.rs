@@ -17,7 +17,7 @@
 //! # Ok::<(), causeway_codecs::Error>(())
 //! ```
 
-use causeway_core::Function;
+use causeway_core::{Function, Manufacturer, Medium};
 
 use crate::cursor::Writer;
 use crate::error::{Error, ErrorKind, Layer, Result};
@@ -74,6 +74,17 @@ impl Selection {
         medium: None,
     };
 
+    /// The secondary address this selection sends: wildcards as `FF FF` (manufacturer) and `FF`
+    /// (version, medium).
+    pub fn pattern(&self) -> Identity {
+        Identity {
+            id: self.id,
+            manufacturer: Manufacturer(self.manufacturer.unwrap_or(0xFFFF)),
+            version: self.version.unwrap_or(0xFF),
+            medium: Medium(self.medium.unwrap_or(0xFF)),
+        }
+    }
+
     /// Whether a meter with `identity` answers this selection.
     pub fn matches(&self, identity: &Identity) -> bool {
         let digits_match = (0..8).all(|i| {
@@ -100,18 +111,7 @@ pub(crate) const fn unless_any(byte: u8) -> Option<u8> {
 
 /// SND_UD with CI 52 to address 253: select the slave whose secondary address matches.
 pub fn select(selection: &Selection, out: &mut [u8]) -> Result<usize> {
-    let [i0, i1, i2, i3] = selection.id.to_le_bytes();
-    let [m0, m1] = selection.manufacturer.unwrap_or(0xFFFF).to_le_bytes();
-    let data = [
-        i0,
-        i1,
-        i2,
-        i3,
-        m0,
-        m1,
-        selection.version.unwrap_or(0xFF),
-        selection.medium.unwrap_or(0xFF),
-    ];
+    let data = selection.pattern().to_bytes();
     emit_long(CField::SND_UD, ADDRESS_SECONDARY, 0x52, &data, out)
 }
 
@@ -336,7 +336,6 @@ impl<'o> RspUd<'o> {
 mod tests {
     use super::*;
     use crate::mbus::link::Frame;
-    use causeway_core::{Manufacturer, Medium};
 
     #[test]
     fn finishing_a_resumed_telegram_without_its_start_is_an_error() {

@@ -26,8 +26,6 @@
 //! After a collision the line may still carry the end of it: flush what the serial port has
 //! buffered before transmitting the next request, or that rest is taken for the next answer.
 
-use causeway_core::{Manufacturer, Medium};
-
 use super::app::{self, Body, Header, Identity};
 use super::encode::{req_ud2, select, snd_nke, unless_any, Selection};
 use super::link::{CField, Frame, FrameKind, ADDRESS_SECONDARY};
@@ -343,12 +341,6 @@ impl Scan {
                 let body = f
                     .ci()
                     .and_then(|ci| app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET).ok());
-                let unnamed = |id| Identity {
-                    id,
-                    manufacturer: Manufacturer(0xFFFF),
-                    version: 0xFF,
-                    medium: Medium(0xFF),
-                };
                 match body {
                     Some(Body::Variable {
                         header:
@@ -363,7 +355,13 @@ impl Scan {
                     }
                     Some(Body::Fixed(fd)) => {
                         self.advance();
-                        Event::Found(unnamed(fd.id))
+                        Event::Found(
+                            Selection {
+                                id: fd.id,
+                                ..Selection::ANY
+                            }
+                            .pattern(),
+                        )
                     }
                     // An answer without the long header names no meter: fix the remaining
                     // digits one by one (only this meter answers below this level)…
@@ -384,11 +382,7 @@ impl Scan {
                             self.depth = at;
                         }
                         self.advance();
-                        Event::Found(Identity {
-                            version: selection.version.unwrap_or(0xFF),
-                            medium: Medium(selection.medium.unwrap_or(0xFF)),
-                            ..unnamed(selection.id)
-                        })
+                        Event::Found(selection.pattern())
                     }
                 }
             }
@@ -430,7 +424,7 @@ mod tests {
     use crate::mbus::encode::RspUd;
     use crate::mbus::link::emit_long;
     use crate::mbus::link::ACK;
-    use causeway_core::Function;
+    use causeway_core::{Function, Manufacturer, Medium};
     use std::vec::Vec;
 
     fn meter(id: u32) -> Identity {
