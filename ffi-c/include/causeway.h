@@ -1286,6 +1286,15 @@ causeway_result causeway_mbus_read_meter_on_timeout(causeway_mbus_read_meter *m,
 #endif
 
 #if defined(CAUSEWAY_MBUS)
+// Whether the readout ended on a telegram whose records break off before any `1F` (decoding
+// it reports where), so the meter may hold more telegrams than were read.
+//
+// # Safety
+// `m` valid; `out` valid.
+causeway_result causeway_mbus_read_meter_broke_off(const causeway_mbus_read_meter *m, bool *out);
+#endif
+
+#if defined(CAUSEWAY_MBUS)
 // Starts an RSP_UD telegram (CI 72) in `buf`: header with identity `id` (BCD), `manufacturer`,
 // `version`, `medium`, `access_number`, `status`. `*len` receives the bytes written so far;
 // pass it to [`causeway_mbus_rsp_ud_number`] and [`causeway_mbus_rsp_ud_finish`].

@@ -634,6 +634,28 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_on_timeout(
     })
 }
 
+/// Whether the readout ended on a telegram whose records break off before any `1F` (decoding
+/// it reports where), so the meter may hold more telegrams than were read.
+///
+/// # Safety
+/// `m` valid; `out` valid.
+#[no_mangle]
+pub unsafe extern "C" fn causeway_mbus_read_meter_broke_off(
+    m: *const causeway_mbus_read_meter,
+    out: *mut bool,
+) -> causeway_result {
+    // SAFETY: the caller passes a live master.
+    let Some(m) = (unsafe { m.as_ref() }) else {
+        return CAUSEWAY_NULL_ARGUMENT;
+    };
+    if out.is_null() {
+        return CAUSEWAY_NULL_ARGUMENT;
+    }
+    // SAFETY: checked non-NULL.
+    unsafe { out.write(m.inner.broke_off()) };
+    CAUSEWAY_OK
+}
+
 /// Starts an RSP_UD telegram (CI 72) in `buf`: header with identity `id` (BCD), `manufacturer`,
 /// `version`, `medium`, `access_number`, `status`. `*len` receives the bytes written so far;
 /// pass it to [`causeway_mbus_rsp_ud_number`] and [`causeway_mbus_rsp_ud_finish`].

@@ -53,5 +53,6 @@ fuzz_target!(|input: &[u8]| {
             }
         }
         assert!(read.telegrams() <= MAX_TELEGRAMS);
+        assert!(!read.broke_off() || read.is_finished(), "a broken-off read has ended");
     }
 });

@@ -674,6 +674,13 @@ impl ReadMeter {
         self.inner.telegrams()
     }
 
+    /// Whether the readout ended on a telegram whose records break off before any `1F`
+    /// (decoding it says where), so the meter may hold more telegrams than were read.
+    #[getter]
+    fn broke_off(&self) -> bool {
+        self.inner.broke_off()
+    }
+
     /// Whether the job is over (done or failed).
     #[getter]
     fn is_finished(&self) -> bool {

@@ -10,7 +10,11 @@
 //!   [`MAX_TELEGRAMS`]. The SND_NKE is sent once and its ACK awaited but not required (as
 //!   libmbus does): a meter that skips the ACK is still read, and an absent one fails after
 //!   `1 + max_tries` answer times. A meter whose SND_NKE was lost may take the first REQ_UD2 for
-//!   a repeat and answer with its last telegram again. At address 253 the meter was selected
+//!   a repeat and answer with its last telegram again. A telegram whose records break off
+//!   (a structural error, which decoding it reports with its offset) before a `1F` ends the
+//!   readout: the `1F` cannot be found past the break, and asking on regardless would cycle
+//!   through a meter that wraps round to its first telegram. [`ReadMeter::broke_off`] tells
+//!   such an end from one the meter announced. At address 253 the meter was selected
 //!   beforehand, and a SND_NKE there would end its selection (EN 13757-3 secondary addressing),
 //!   so the read starts with REQ_UD2.
 //! - [`Scan`]: secondary addressing by wildcard narrowing — select `FFFFFFFF`, and where the
@@ -72,6 +76,7 @@ pub struct ReadMeter {
     tries: u8,
     max_tries: u8,
     telegrams: u16,
+    broke_off: bool,
 }
 
 impl ReadMeter {
@@ -90,12 +95,19 @@ impl ReadMeter {
             tries: 0,
             max_tries,
             telegrams: 0,
+            broke_off: false,
         }
     }
 
     /// Telegrams received so far.
     pub const fn telegrams(&self) -> u16 {
         self.telegrams
+    }
+
+    /// Whether the readout ended on a telegram whose records break off before any `1F`, so
+    /// the meter may hold more telegrams than were read.
+    pub const fn broke_off(&self) -> bool {
+        self.broke_off
     }
 
     /// Whether the job is over (done or failed).
@@ -137,11 +149,15 @@ impl ReadMeter {
             {
                 self.telegrams = self.telegrams.saturating_add(1);
                 self.tries = 0;
-                if more_follows(&f) && self.telegrams < MAX_TELEGRAMS {
-                    self.fcb = !self.fcb;
-                    self.state = ReadState::SendRequest;
-                } else {
-                    self.state = ReadState::Done;
+                match more_follows(&f) {
+                    Some(true) if self.telegrams < MAX_TELEGRAMS => {
+                        self.fcb = !self.fcb;
+                        self.state = ReadState::SendRequest;
+                    }
+                    more => {
+                        self.broke_off = more.is_none();
+                        self.state = ReadState::Done;
+                    }
                 }
                 Event::Telegram
             }
@@ -178,23 +194,24 @@ impl ReadMeter {
     }
 }
 
-/// Whether the telegram's records end with DIF `1F` (more records follow).
-fn more_follows(f: &Frame<&[u8]>) -> bool {
-    let Some(ci) = f.ci() else { return false };
-    match app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET) {
-        Ok(Body::Variable { records, .. }) => {
-            records.filter_map(core::result::Result::ok).any(|i| {
-                matches!(
-                    i,
-                    Item::Manufacturer {
-                        more_follows: true,
-                        ..
-                    }
-                )
-            })
+/// Whether the telegram's records end with DIF `1F` (more records follow); `None` when they
+/// break off before their end, which leaves it unknown.
+fn more_follows(f: &Frame<&[u8]>) -> Option<bool> {
+    let Some(ci) = f.ci() else {
+        return Some(false);
+    };
+    let Ok(Body::Variable { records, .. }) = app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET)
+    else {
+        return Some(false);
+    };
+    for item in records {
+        match item {
+            Ok(Item::Manufacturer { more_follows, .. }) => return Some(more_follows),
+            Ok(_) => {}
+            Err(_) => return None,
         }
-        _ => false,
     }
+    Some(false)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -467,6 +484,49 @@ mod tests {
         assert_eq!(m.on_frame(&rsp(meter(1), false)), Event::Telegram);
         assert!(m.is_finished());
         assert_eq!(m.telegrams(), 2);
+    }
+
+    #[test]
+    fn a_telegram_that_breaks_off_before_its_1f_ends_the_readout_and_says_so() {
+        let mut out = [0u8; 16];
+        let start = |m: &mut ReadMeter, out: &mut [u8]| {
+            m.transmit(out).unwrap();
+            m.on_frame(&[ACK]);
+            m.transmit(out).unwrap();
+        };
+        // `rsp`'s one record with the extension bit set in its DIF and ten DIFEs after it that
+        // each announce another: more than the ten allowed, so the `1F` after it is out of reach.
+        let mut broken = rsp(meter(1), true);
+        let first = broken.iter().rposition(|&b| b == 0x1F).unwrap() - 6;
+        assert_eq!(broken[first], 0x04, "the 32-bit record's DIF");
+        broken.splice(first..first + 1, [0x84].into_iter().chain([0xFF; 10]));
+        let l = u8::try_from(broken.len() - 6).unwrap();
+        broken[1..3].copy_from_slice(&[l, l]);
+        let cs = broken.len() - 2;
+        broken[cs] = crate::checksum::sum8(&broken[4..cs]);
+        let f = Frame::new_checked(&broken[..]).unwrap();
+        let Ok(Body::Variable { mut records, .. }) = app::parse(f.ci().unwrap(), f.data(), 7)
+        else {
+            panic!("a variable data telegram");
+        };
+        assert!(
+            records.next().is_some_and(|r| r.is_err()),
+            "the records break off at the first"
+        );
+        let mut m = ReadMeter::new(1, 1);
+        start(&mut m, &mut out);
+        assert_eq!(m.on_frame(&broken), Event::Telegram);
+        assert!(m.is_finished());
+        assert!(m.broke_off());
+        assert_eq!(m.transmit(&mut out).unwrap(), None);
+        // A readout the meter ends itself is not broken off.
+        let mut m = ReadMeter::new(1, 1);
+        start(&mut m, &mut out);
+        assert_eq!(m.on_frame(&rsp(meter(1), true)), Event::Telegram);
+        assert!(!m.broke_off());
+        m.transmit(&mut out).unwrap();
+        assert_eq!(m.on_frame(&rsp(meter(1), false)), Event::Telegram);
+        assert!(m.is_finished() && !m.broke_off());
     }
 
     #[test]
