@@ -1286,8 +1286,8 @@ causeway_result causeway_mbus_read_meter_on_timeout(causeway_mbus_read_meter *m,
 #endif
 
 #if defined(CAUSEWAY_MBUS)
-// Whether the readout ended on a telegram whose records break off before any `1F` (decoding
-// it reports where), so the meter may hold more telegrams than were read.
+// Whether the readout ended on a telegram whose header or records break off before any `1F`
+// (decoding it reports where), so the meter may hold more telegrams than were read.
 //
 // # Safety
 // `m` valid; `out` valid.

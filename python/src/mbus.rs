@@ -674,8 +674,8 @@ impl ReadMeter {
         self.inner.telegrams()
     }
 
-    /// Whether the readout ended on a telegram whose records break off before any `1F`
-    /// (decoding it says where), so the meter may hold more telegrams than were read.
+    /// Whether the readout ended on a telegram whose header or records break off before any
+    /// `1F` (decoding it says where), so the meter may hold more telegrams than were read.
     #[getter]
     fn broke_off(&self) -> bool {
         self.inner.broke_off()

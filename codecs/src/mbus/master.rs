@@ -10,9 +10,9 @@
 //!   [`MAX_TELEGRAMS`]. The SND_NKE is sent once and its ACK awaited but not required (as
 //!   libmbus does): a meter that skips the ACK is still read, and an absent one fails after
 //!   `1 + max_tries` answer times. A meter whose SND_NKE was lost may take the first REQ_UD2 for
-//!   a repeat and answer with its last telegram again. A telegram whose records break off
-//!   (a structural error, which decoding it reports with its offset) before a `1F` ends the
-//!   readout: the `1F` cannot be found past the break, and asking on regardless would cycle
+//!   a repeat and answer with its last telegram again. A telegram whose header or records
+//!   break off (a structural error, which decoding it reports with its offset) before a `1F`
+//!   ends the readout: the `1F` cannot be found past the break, and asking on regardless would cycle
 //!   through a meter that wraps round to its first telegram. [`ReadMeter::broke_off`] tells
 //!   such an end from one the meter announced. At address 253 the meter was selected
 //!   beforehand, and a SND_NKE there would end its selection (EN 13757-3 secondary addressing),
@@ -104,8 +104,8 @@ impl ReadMeter {
         self.telegrams
     }
 
-    /// Whether the readout ended on a telegram whose records break off before any `1F`, so
-    /// the meter may hold more telegrams than were read.
+    /// Whether the readout ended on a telegram whose header or records break off before any
+    /// `1F`, so the meter may hold more telegrams than were read.
     pub const fn broke_off(&self) -> bool {
         self.broke_off
     }
@@ -194,15 +194,16 @@ impl ReadMeter {
     }
 }
 
-/// Whether the telegram's records end with DIF `1F` (more records follow); `None` when they
-/// break off before their end, which leaves it unknown.
+/// Whether the telegram's records end with DIF `1F` (more records follow); `None` when its
+/// application layer or records break off before their end, which leaves it unknown.
 fn more_follows(f: &Frame<&[u8]>) -> Option<bool> {
     let Some(ci) = f.ci() else {
         return Some(false);
     };
-    let Ok(Body::Variable { records, .. }) = app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET)
-    else {
-        return Some(false);
+    let records = match app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET) {
+        Ok(Body::Variable { records, .. }) => records,
+        Ok(_) => return Some(false),
+        Err(_) => return None,
     };
     for item in records {
         match item {
@@ -519,6 +520,17 @@ mod tests {
         assert!(m.is_finished());
         assert!(m.broke_off());
         assert_eq!(m.transmit(&mut out).unwrap(), None);
+        // So does one whose header is cut short: `68 08 08 68 08 01 72`, five header bytes.
+        let short = [
+            0x68, 0x08, 0x08, 0x68, 0x08, 0x01, 0x72, 0x78, 0x56, 0x34, 0x12, 0x24,
+        ];
+        let mut short = short.to_vec();
+        short.extend([crate::checksum::sum8(&short[4..]), 0x16]);
+        assert!(app::parse(0x72, &short[7..12], 7).is_err());
+        let mut m = ReadMeter::new(1, 1);
+        start(&mut m, &mut out);
+        assert_eq!(m.on_frame(&short), Event::Telegram);
+        assert!(m.is_finished() && m.broke_off());
         // A readout the meter ends itself is not broken off.
         let mut m = ReadMeter::new(1, 1);
         start(&mut m, &mut out);
