@@ -1286,12 +1286,13 @@ causeway_result causeway_mbus_read_meter_on_timeout(causeway_mbus_read_meter *m,
 #endif
 
 #if defined(CAUSEWAY_MBUS)
-// Whether the readout ended on a telegram whose header or records break off before any `1F`
-// (decoding it reports where), so the meter may hold more telegrams than were read.
+// Whether the readout ended before the meter said its last telegram: one whose header or
+// records break off before any `1F` (decoding it reports where), or the 64th still saying
+// `1F`. The meter may hold more than was read.
 //
 // # Safety
 // `m` valid; `out` valid.
-causeway_result causeway_mbus_read_meter_broke_off(const causeway_mbus_read_meter *m, bool *out);
+causeway_result causeway_mbus_read_meter_cut_short(const causeway_mbus_read_meter *m, bool *out);
 #endif
 
 #if defined(CAUSEWAY_MBUS)

@@ -634,13 +634,14 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_on_timeout(
     })
 }
 
-/// Whether the readout ended on a telegram whose header or records break off before any `1F`
-/// (decoding it reports where), so the meter may hold more telegrams than were read.
+/// Whether the readout ended before the meter said its last telegram: one whose header or
+/// records break off before any `1F` (decoding it reports where), or the 64th still saying
+/// `1F`. The meter may hold more than was read.
 ///
 /// # Safety
 /// `m` valid; `out` valid.
 #[no_mangle]
-pub unsafe extern "C" fn causeway_mbus_read_meter_broke_off(
+pub unsafe extern "C" fn causeway_mbus_read_meter_cut_short(
     m: *const causeway_mbus_read_meter,
     out: *mut bool,
 ) -> causeway_result {
@@ -652,7 +653,7 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_broke_off(
         return CAUSEWAY_NULL_ARGUMENT;
     }
     // SAFETY: checked non-NULL.
-    unsafe { out.write(m.inner.broke_off()) };
+    unsafe { out.write(m.inner.cut_short()) };
     CAUSEWAY_OK
 }
 

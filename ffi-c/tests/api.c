@@ -181,11 +181,11 @@ static void master(void) {
   CHECK(causeway_mbus_read_meter_on_frame(m, RSP_UD, sizeof RSP_UD, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_TELEGRAM);
   CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 0);
   CHECK(causeway_mbus_read_meter_on_timeout(m, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_DONE);
-  bool broke_off = true;
-  CHECK(causeway_mbus_read_meter_broke_off(m, &broke_off) == CAUSEWAY_OK && !broke_off);
+  bool cut_short = true;
+  CHECK(causeway_mbus_read_meter_cut_short(m, &cut_short) == CAUSEWAY_OK && !cut_short);
 
   /* RSP_UD's record with ten DIFEs that each announce another (at most ten are allowed): the
-     `1F` after it is out of reach, so the readout ends and says it broke off. */
+     `1F` after it is out of reach, so the readout ends cut short. */
   static const uint8_t BROKEN[] = {0x68, 0x20, 0x20, 0x68, 0x08, 0x01, 0x72, 0x78, 0x56, 0x34, 0x12, 0x24, 0x40,
                                    0x01, 0x07, 0x55, 0x00, 0x00, 0x00, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
                                    0xFF, 0xFF, 0xFF, 0xFF, 0x13, 0xD2, 0x04, 0x00, 0x00, 0x1F, 0xD2, 0x16};
@@ -195,9 +195,9 @@ static void master(void) {
   CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && buf[1] == 0x7B);
   CHECK(causeway_mbus_read_meter_on_frame(m, BROKEN, sizeof BROKEN, &ev) == CAUSEWAY_OK && ev == CAUSEWAY_MBUS_TELEGRAM);
   CHECK(causeway_mbus_read_meter_transmit(m, buf, sizeof buf, &len) == CAUSEWAY_OK && len == 0);
-  CHECK(causeway_mbus_read_meter_broke_off(m, &broke_off) == CAUSEWAY_OK && broke_off);
-  CHECK(causeway_mbus_read_meter_broke_off(NULL, &broke_off) == CAUSEWAY_NULL_ARGUMENT);
-  CHECK(causeway_mbus_read_meter_broke_off(m, NULL) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_mbus_read_meter_cut_short(m, &cut_short) == CAUSEWAY_OK && cut_short);
+  CHECK(causeway_mbus_read_meter_cut_short(NULL, &cut_short) == CAUSEWAY_NULL_ARGUMENT);
+  CHECK(causeway_mbus_read_meter_cut_short(m, NULL) == CAUSEWAY_NULL_ARGUMENT);
 
   /* A meter selected by secondary address is read without SND_NKE, which would deselect it. */
   CHECK(causeway_mbus_read_meter_init_in(mem, sizeof mem, 253, 2, &m) == CAUSEWAY_OK);

@@ -1,7 +1,7 @@
 //! The M-Bus master state machines (reading one meter, the secondary-address scan) driven by an
 //! arbitrary sequence of transmits, timeouts, garbage and frames: no panic, every request they
 //! write is a valid frame, a finished job sends nothing more, and a readout stays within
-//! `MAX_TELEGRAMS`.
+//! `MAX_TELEGRAMS`; one cut short has ended after a telegram, and stays cut short.
 //!
 //! Input: address, retries, then operations — `0` transmit, `1` timeout, `2` garbage,
 //! `3 n <n bytes>` a frame (any other byte: transmit).
@@ -25,6 +25,7 @@ fuzz_target!(|input: &[u8]| {
     let mut scan = Scan::new(tries % 4 + 1);
     let mut out = [0u8; 300];
     let mut rest = ops;
+    let mut was_cut_short = false;
     while let [op, tail @ ..] = rest {
         rest = tail;
         match op {
@@ -53,6 +54,9 @@ fuzz_target!(|input: &[u8]| {
             }
         }
         assert!(read.telegrams() <= MAX_TELEGRAMS);
-        assert!(!read.broke_off() || read.is_finished(), "a broken-off read has ended");
+        let cut_short = read.cut_short();
+        assert!(!cut_short || (read.is_finished() && read.telegrams() >= 1));
+        assert!(!was_cut_short || cut_short, "cut short stays cut short");
+        was_cut_short = cut_short;
     }
 });

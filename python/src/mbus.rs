@@ -674,11 +674,12 @@ impl ReadMeter {
         self.inner.telegrams()
     }
 
-    /// Whether the readout ended on a telegram whose header or records break off before any
-    /// `1F` (decoding it says where), so the meter may hold more telegrams than were read.
+    /// Whether the readout ended before the meter said its last telegram: one whose header or
+    /// records break off before any `1F` (decoding it reports where), or the 64th still saying
+    /// `1F`. The meter may hold more than was read.
     #[getter]
-    fn broke_off(&self) -> bool {
-        self.inner.broke_off()
+    fn cut_short(&self) -> bool {
+        self.inner.cut_short()
     }
 
     /// Whether the job is over (done or failed).

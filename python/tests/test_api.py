@@ -463,7 +463,7 @@ def test_read_meter_follows_more_records_and_toggles_fcb() -> None:
     assert reader.transmit() == mbus.req_ud2(5, fcb=False), "a repeat keeps the FCB"
     part2 = rsp_ud(5, "00000005", [{"dif": 0x02, "vif": 0x5B, "data": "2a00"}])
     assert reader.on_frame(part2).kind == "telegram"
-    assert reader.is_finished and reader.telegrams == 2 and not reader.broke_off
+    assert reader.is_finished and reader.telegrams == 2 and not reader.cut_short
     # Ten DIFEs that each announce another (at most ten are allowed): the records break off
     # before the 1F, so the readout ends there and says so.
     # (causeway's encoder refuses to write it, so it is spelled out: 68 L L 68 08 01 72, the
@@ -472,12 +472,12 @@ def test_read_meter_follows_more_records_and_toggles_fcb() -> None:
     broken = bytes([0x68, len(body), len(body), 0x68]) + body + bytes([sum(body) % 256, 0x16])
     with pytest.raises(causeway.DecodeError):
         list(causeway.decode("mbus", broken).records)
-    cut_short = mbus.ReadMeter(1)
-    cut_short.transmit()
-    cut_short.on_frame(b"\xe5")
-    cut_short.transmit()
-    assert cut_short.on_frame(broken).kind == "telegram"
-    assert cut_short.is_finished and cut_short.broke_off and cut_short.transmit() is None
+    broken_read = mbus.ReadMeter(1)
+    broken_read.transmit()
+    broken_read.on_frame(b"\xe5")
+    broken_read.transmit()
+    assert broken_read.on_frame(broken).kind == "telegram"
+    assert broken_read.is_finished and broken_read.cut_short and broken_read.transmit() is None
     selected_meter = mbus.ReadMeter(253)
     assert selected_meter.transmit() == mbus.req_ud2(253, fcb=True), "no SND_NKE: it would deselect"
     failing = mbus.ReadMeter(6, max_tries=2)

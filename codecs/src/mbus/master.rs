@@ -11,10 +11,11 @@
 //!   libmbus does): a meter that skips the ACK is still read, and an absent one fails after
 //!   `1 + max_tries` answer times. A meter whose SND_NKE was lost may take the first REQ_UD2 for
 //!   a repeat and answer with its last telegram again. A telegram whose header or records
-//!   break off (a structural error, which decoding it reports with its offset) before a `1F`
-//!   ends the readout: the `1F` cannot be found past the break, and asking on regardless would cycle
-//!   through a meter that wraps round to its first telegram. [`ReadMeter::broke_off`] tells
-//!   such an end from one the meter announced. At address 253 the meter was selected
+//!   break off (a structural error, which decoding it reports with its offset; an encrypted
+//!   telegram's records usually do) before a `1F` ends the readout: the `1F` cannot be found
+//!   past the break, and asking on regardless would cycle through a meter that wraps round to
+//!   its first telegram. [`ReadMeter::cut_short`] tells such an end, and one at
+//!   [`MAX_TELEGRAMS`], from one the meter announced. At address 253 the meter was selected
 //!   beforehand, and a SND_NKE there would end its selection (EN 13757-3 secondary addressing),
 //!   so the read starts with REQ_UD2.
 //! - [`Scan`]: secondary addressing by wildcard narrowing — select `FFFFFFFF`, and where the
@@ -76,7 +77,7 @@ pub struct ReadMeter {
     tries: u8,
     max_tries: u8,
     telegrams: u16,
-    broke_off: bool,
+    cut_short: bool,
 }
 
 impl ReadMeter {
@@ -95,7 +96,7 @@ impl ReadMeter {
             tries: 0,
             max_tries,
             telegrams: 0,
-            broke_off: false,
+            cut_short: false,
         }
     }
 
@@ -104,10 +105,11 @@ impl ReadMeter {
         self.telegrams
     }
 
-    /// Whether the readout ended on a telegram whose header or records break off before any
-    /// `1F`, so the meter may hold more telegrams than were read.
-    pub const fn broke_off(&self) -> bool {
-        self.broke_off
+    /// Whether the readout ended before the meter said its last telegram: one whose header or
+    /// records break off before any `1F`, or the [`MAX_TELEGRAMS`]th still saying `1F`. The
+    /// meter may hold more than was read.
+    pub const fn cut_short(&self) -> bool {
+        self.cut_short
     }
 
     /// Whether the job is over (done or failed).
@@ -155,7 +157,7 @@ impl ReadMeter {
                         self.state = ReadState::SendRequest;
                     }
                     more => {
-                        self.broke_off = more.is_none();
+                        self.cut_short = more != Some(false);
                         self.state = ReadState::Done;
                     }
                 }
@@ -203,7 +205,9 @@ fn more_follows(f: &Frame<&[u8]>) -> Option<bool> {
     let records = match app::parse(ci, f.data(), Frame::<&[u8]>::DATA_OFFSET) {
         Ok(Body::Variable { records, .. }) => records,
         Ok(_) => return Some(false),
-        Err(_) => return None,
+        // A header cut short; other bodies (fixed data, errors) carry no `1F`.
+        Err(_) if matches!(ci, 0x72 | 0x76 | 0x7A) => return None,
+        Err(_) => return Some(false),
     };
     for item in records {
         match item {
@@ -488,7 +492,7 @@ mod tests {
     }
 
     #[test]
-    fn a_telegram_that_breaks_off_before_its_1f_ends_the_readout_and_says_so() {
+    fn a_telegram_that_breaks_off_before_its_1f_ends_the_readout_cut_short() {
         let mut out = [0u8; 16];
         let start = |m: &mut ReadMeter, out: &mut [u8]| {
             m.transmit(out).unwrap();
@@ -518,7 +522,7 @@ mod tests {
         start(&mut m, &mut out);
         assert_eq!(m.on_frame(&broken), Event::Telegram);
         assert!(m.is_finished());
-        assert!(m.broke_off());
+        assert!(m.cut_short());
         assert_eq!(m.transmit(&mut out).unwrap(), None);
         // So does one whose header is cut short: `68 08 08 68 08 01 72`, five header bytes.
         let short = [
@@ -530,15 +534,24 @@ mod tests {
         let mut m = ReadMeter::new(1, 1);
         start(&mut m, &mut out);
         assert_eq!(m.on_frame(&short), Event::Telegram);
-        assert!(m.is_finished() && m.broke_off());
-        // A readout the meter ends itself is not broken off.
+        assert!(m.is_finished() && m.cut_short());
+        // Fixed data carries no `1F`: a fixed-data telegram too long to parse is no break.
+        let mut long_fixed = [0x68, 0x16, 0x16, 0x68, 0x08, 0x01, 0x73].to_vec();
+        long_fixed.extend([0x00; 19]);
+        long_fixed.extend([crate::checksum::sum8(&long_fixed[4..]), 0x16]);
+        assert!(app::parse(0x73, &long_fixed[7..26], 7).is_err());
+        let mut m = ReadMeter::new(1, 1);
+        start(&mut m, &mut out);
+        assert_eq!(m.on_frame(&long_fixed), Event::Telegram);
+        assert!(m.is_finished() && !m.cut_short());
+        // A readout the meter ends itself is not cut short.
         let mut m = ReadMeter::new(1, 1);
         start(&mut m, &mut out);
         assert_eq!(m.on_frame(&rsp(meter(1), true)), Event::Telegram);
-        assert!(!m.broke_off());
+        assert!(!m.cut_short());
         m.transmit(&mut out).unwrap();
         assert_eq!(m.on_frame(&rsp(meter(1), false)), Event::Telegram);
-        assert!(m.is_finished() && !m.broke_off());
+        assert!(m.is_finished() && !m.cut_short());
     }
 
     #[test]
@@ -560,10 +573,12 @@ mod tests {
         m.on_frame(&[ACK]);
         let more = rsp(meter(1), true);
         while m.transmit(&mut out).unwrap().is_some() {
+            assert!(!m.cut_short());
             assert_eq!(m.on_frame(&more), Event::Telegram);
         }
         assert!(m.is_finished());
         assert_eq!(m.telegrams(), MAX_TELEGRAMS);
+        assert!(m.cut_short(), "the meter still said more follow");
     }
 
     #[test]
