@@ -494,59 +494,48 @@ mod tests {
     #[test]
     fn a_telegram_that_breaks_off_before_its_1f_ends_the_readout_cut_short() {
         let mut out = [0u8; 16];
-        let start = |m: &mut ReadMeter, out: &mut [u8]| {
-            m.transmit(out).unwrap();
+        // A read of the meter at 1 that has sent its first REQ_UD2.
+        let started = || {
+            let (mut m, mut out) = (ReadMeter::new(1, 1), [0u8; 16]);
+            m.transmit(&mut out).unwrap();
             m.on_frame(&[ACK]);
-            m.transmit(out).unwrap();
+            m.transmit(&mut out).unwrap();
+            m
         };
-        // `rsp`'s one record with the extension bit set in its DIF and ten DIFEs after it that
-        // each announce another: more than the ten allowed, so the `1F` after it is out of reach.
-        let mut broken = rsp(meter(1), true);
-        let first = broken.iter().rposition(|&b| b == 0x1F).unwrap() - 6;
-        assert_eq!(broken[first], 0x04, "the 32-bit record's DIF");
-        broken.splice(first..first + 1, [0x84].into_iter().chain([0xFF; 10]));
-        let l = u8::try_from(broken.len() - 6).unwrap();
-        broken[1..3].copy_from_slice(&[l, l]);
-        let cs = broken.len() - 2;
-        broken[cs] = crate::checksum::sum8(&broken[4..cs]);
-        let f = Frame::new_checked(&broken[..]).unwrap();
-        let Ok(Body::Variable { mut records, .. }) = app::parse(f.ci().unwrap(), f.data(), 7)
-        else {
+        // A record with the extension bit set in its DIF and ten DIFEs after it that each
+        // announce another: more than the ten allowed, so the `1F` after it is out of reach.
+        let mut data = meter(1).to_bytes().to_vec();
+        data.extend([0, 0, 0, 0, 0x84]);
+        data.extend([0xFF; 10]);
+        data.extend([0x13, 0xD2, 0x04, 0x00, 0x00, 0x1F]);
+        let broken = long_frame(1, 0x72, &data);
+        let Ok(Body::Variable { mut records, .. }) = app::parse(0x72, &data, 7) else {
             panic!("a variable data telegram");
         };
         assert!(
             records.next().is_some_and(|r| r.is_err()),
             "the records break off at the first"
         );
-        let mut m = ReadMeter::new(1, 1);
-        start(&mut m, &mut out);
+        let mut m = started();
         assert_eq!(m.on_frame(&broken), Event::Telegram);
         assert!(m.is_finished());
         assert!(m.cut_short());
         assert_eq!(m.transmit(&mut out).unwrap(), None);
-        // So does one whose header is cut short: `68 08 08 68 08 01 72`, five header bytes.
-        let short = [
-            0x68, 0x08, 0x08, 0x68, 0x08, 0x01, 0x72, 0x78, 0x56, 0x34, 0x12, 0x24,
-        ];
-        let mut short = short.to_vec();
-        short.extend([crate::checksum::sum8(&short[4..]), 0x16]);
-        assert!(app::parse(0x72, &short[7..12], 7).is_err());
-        let mut m = ReadMeter::new(1, 1);
-        start(&mut m, &mut out);
+        // So does one whose header is cut short: five of its twelve bytes.
+        let header = [0x78, 0x56, 0x34, 0x12, 0x24];
+        let short = long_frame(1, 0x72, &header);
+        assert!(app::parse(0x72, &header, 7).is_err());
+        let mut m = started();
         assert_eq!(m.on_frame(&short), Event::Telegram);
         assert!(m.is_finished() && m.cut_short());
         // Fixed data carries no `1F`: a fixed-data telegram too long to parse is no break.
-        let mut long_fixed = [0x68, 0x16, 0x16, 0x68, 0x08, 0x01, 0x73].to_vec();
-        long_fixed.extend([0x00; 19]);
-        long_fixed.extend([crate::checksum::sum8(&long_fixed[4..]), 0x16]);
-        assert!(app::parse(0x73, &long_fixed[7..26], 7).is_err());
-        let mut m = ReadMeter::new(1, 1);
-        start(&mut m, &mut out);
+        let long_fixed = long_frame(1, 0x73, &[0x00; 19]);
+        assert!(app::parse(0x73, &[0x00; 19], 7).is_err());
+        let mut m = started();
         assert_eq!(m.on_frame(&long_fixed), Event::Telegram);
         assert!(m.is_finished() && !m.cut_short());
         // A readout the meter ends itself is not cut short.
-        let mut m = ReadMeter::new(1, 1);
-        start(&mut m, &mut out);
+        let mut m = started();
         assert_eq!(m.on_frame(&rsp(meter(1), true)), Event::Telegram);
         assert!(!m.cut_short());
         m.transmit(&mut out).unwrap();
@@ -730,8 +719,13 @@ mod tests {
             0x73 => &[i0, i1, i2, i3, 7, 0, 0x13, 0x13, 1, 0, 0, 0, 2, 0, 0, 0],
             _ => return rsp(m, false),
         };
-        let mut b = [0u8; 32];
-        let n = emit_long(CField::RSP_UD, 253, ci, data, &mut b).unwrap();
+        long_frame(253, ci, data)
+    }
+
+    /// An RSP_UD long frame from `address` with CI `ci` and user data `data`.
+    fn long_frame(address: u8, ci: u8, data: &[u8]) -> Vec<u8> {
+        let mut b = [0u8; 64];
+        let n = emit_long(CField::RSP_UD, address, ci, data, &mut b).unwrap();
         b[..n].to_vec()
     }
 
