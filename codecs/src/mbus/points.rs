@@ -50,22 +50,90 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     // Most records are an integer field under a VIF that is no date (nor a 2^-12 factor),
     // without text and without VIFEs that change the reading (none, or a chain the
     // manufacturer's `7F` opens): read those here (a number scaled by the VIF, anything else as
-    // it is), everything else in `any_reading`.
+    // it is). Dates and reals without such VIFEs, the next most common, each have a function of
+    // their own; everything else goes to `any_reading`.
     if let ([] | [0x7F | 0xFF, ..], None) = (vifes, record.plain_text) {
-        let date_or_factor = matches!(desc.kind, VifKind::TimePoint | VifKind::Factor);
-        if let (Some(i), false) = (record.integer(msb_first), date_or_factor) {
-            return Reading {
-                value: match desc.kind {
-                    VifKind::Number => scaled(Decimal::new(i, 0), i16::from(desc.exponent), None),
-                    _ => Value::Int(i),
-                },
-                unit: desc.unit,
-                quantity: desc.quantity,
-                quality: Quality::GOOD,
-            };
+        match desc.kind {
+            VifKind::TimePoint => return time_point_reading(record, desc, vifes, msb_first),
+            VifKind::Factor => {}
+            kind => {
+                if let Some(i) = record.integer(msb_first) {
+                    return Reading {
+                        value: match kind {
+                            VifKind::Number => {
+                                scaled(Decimal::new(i, 0), i16::from(desc.exponent), None)
+                            }
+                            _ => Value::Int(i),
+                        },
+                        unit: desc.unit,
+                        quantity: desc.quantity,
+                        quality: Quality::GOOD,
+                    };
+                }
+                if let (0x5, VifKind::Number) = (record.data_field(), kind) {
+                    return real_reading(record, desc, msb_first);
+                }
+            }
         }
     }
     any_reading(*record, desc, vifes, msb_first)
+}
+
+/// [`reading`] of a real (data field 5) under a number VIF without VIFEs that change it.
+#[inline(never)]
+fn real_reading<'a>(record: &Record<'a>, desc: VifDesc, msb_first: bool) -> Reading<'a> {
+    Reading {
+        value: real_value(record.real(msb_first), i16::from(desc.exponent), None),
+        unit: desc.unit,
+        quantity: desc.quantity,
+        quality: Quality::GOOD,
+    }
+}
+
+/// A real scaled by `10^exponent` (plus an offset), exactly where it has a shortest decimal.
+fn real_value(f: f32, exponent: i16, offset: Option<i16>) -> Value<'static> {
+    match Decimal::from_f32(f) {
+        Some(d) => scaled(d, exponent, offset),
+        None => Value::Float(f64::from(f)),
+    }
+}
+
+/// [`reading`] of a date or time VIF without VIFEs that change it.
+#[inline(never)]
+fn time_point_reading<'a>(
+    record: &Record<'a>,
+    desc: VifDesc,
+    vifes: &[u8],
+    msb_first: bool,
+) -> Reading<'a> {
+    if !matches!(record.data_field(), 0x2 | 0x3 | 0x4 | 0x6) {
+        return any_reading(*record, desc, vifes, msb_first);
+    }
+    let (value, quality) = match time_value(record.date(msb_first)) {
+        Some(v) => (v, Quality::GOOD),
+        None => (Value::Null, Quality::bad(Reason::InvalidEncoding, None)),
+    };
+    Reading {
+        value,
+        unit: desc.unit,
+        quantity: desc.quantity,
+        quality,
+    }
+}
+
+/// A decoded date or time of day as a value; `None` if it is invalid.
+fn time_value(value: DataValue<'_>) -> Option<Value<'static>> {
+    match value {
+        DataValue::Date {
+            value: Some(dt),
+            invalid: false,
+            ..
+        } => Some(Value::DateTime(dt)),
+        DataValue::TimeOfDay(Some(s)) => Some(Value::Duration(core::time::Duration::from_secs(
+            u64::from(s),
+        ))),
+        _ => None,
+    }
 }
 
 /// [`reading`] for any record, given what its VIF says and its combinable VIFEs.
@@ -126,20 +194,10 @@ fn any_reading<'a>(
         Some(i) => number(i),
         None => match (record.decode(msb_first, time_point), kind) {
             (DataValue::None, _) => Value::Null,
-            (
-                DataValue::Date {
-                    value: Some(dt),
-                    invalid: false,
-                    ..
-                },
-                _,
-            ) => Value::DateTime(dt),
-            (DataValue::TimeOfDay(Some(s)), _) => {
-                Value::Duration(core::time::Duration::from_secs(u64::from(s)))
+            (d @ (DataValue::Date { .. } | DataValue::TimeOfDay(_)), _) => {
+                time_value(d).unwrap_or_else(|| bad(Reason::InvalidEncoding))
             }
-            (DataValue::Date { .. } | DataValue::TimeOfDay(None) | DataValue::BcdError(_), _) => {
-                bad(Reason::InvalidEncoding)
-            }
+            (DataValue::BcdError(_), _) => bad(Reason::InvalidEncoding),
             (DataValue::Text(t), _) => Value::Text(Text::reversed(t)),
             (DataValue::Bytes(b), _) => Value::Bytes(causeway_core::Bytes::new(b)),
             // A date VIF over an integer field of no date type (F, G, I, J) says no date.
@@ -154,10 +212,7 @@ fn any_reading<'a>(
                 Ok(i) => number(i),
                 Err(_) => Value::Float(u as f64 * Decimal::new(1, exponent).to_f64()),
             },
-            (DataValue::Real(f), VifKind::Number) => match Decimal::from_f32(f) {
-                Some(d) => scaled(d, exponent, offset),
-                None => Value::Float(f64::from(f)),
-            },
+            (DataValue::Real(f), VifKind::Number) => real_value(f, exponent, offset),
             (DataValue::Int(i), _) => Value::Int(i),
             (DataValue::UInt(u), _) => Value::UInt(u),
             (DataValue::Real(f), _) => Value::Float(f64::from(f)),
@@ -408,16 +463,22 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The fast path of `reading` says what the general `any_reading` says, for records
-        /// of every fixed-length data field under any VIF, with or without a VIFE chain.
+        /// The fast paths of `reading` (integers, dates, reals) say what the general
+        /// `any_reading` says, for records of every fixed-length data field under any VIF, with
+        /// or without a VIFE chain.
         #[test]
         fn reading_fast_path_agrees_with_any_reading(
             dif in proptest::prelude::any::<u8>(),
-            vif in proptest::prelude::any::<u8>(),
+            // Dates (6C, 6D, FD 30, FD 70) and numbers as often as any other VIF, so each of
+            // `reading`'s paths is taken.
+            vif in proptest::prop_oneof![
+                proptest::prelude::any::<u8>(),
+                proptest::sample::select(&[0x6C, 0x6D, 0xEC, 0xED, 0x13, 0x93, 0xFD][..]),
+            ],
             vifes in proptest::collection::vec(
                 proptest::prop_oneof![
                     proptest::prelude::any::<u8>(),
-                    proptest::sample::select(&[0x7F, 0xFF, 0x00, 0x80, 0x01, 0x22, 0x39, 0x70, 0x73, 0x78, 0x7C, 0x7D][..]),
+                    proptest::sample::select(&[0x7F, 0xFF, 0x00, 0x80, 0x01, 0x22, 0x30, 0x39, 0x70, 0x73, 0x78, 0x7C, 0x7D][..]),
                 ],
                 0..3,
             ),

@@ -223,7 +223,7 @@ impl<'a> Record<'a> {
         match self.data_field() {
             0x0 | 0x8 => DataValue::None,
             0x2 | 0x3 | 0x4 | 0x6 if time_point => self.date(msb_first),
-            0x5 => DataValue::Real(f32::from_bits(self.word(4, msb_first) as u32)),
+            0x5 => DataValue::Real(self.real(msb_first)),
             0xD => self.lvar_value(),
             0x1..=0x4 | 0x6 | 0x7 | 0x9..=0xC | 0xE => match self.integer(msb_first) {
                 Some(i) => DataValue::Int(i),
@@ -231,6 +231,12 @@ impl<'a> Record<'a> {
             },
             _ => DataValue::Bytes(self.data),
         }
+    }
+
+    /// The data of a real field (type H, data field 5).
+    #[inline(always)]
+    pub(crate) fn real(&self, msb_first: bool) -> f32 {
+        f32::from_bits(self.word(4, msb_first) as u32)
     }
 
     /// The data of a fixed-length integer field: binary (type B, data fields 1–4, 6, 7) or BCD
@@ -254,7 +260,7 @@ impl<'a> Record<'a> {
     }
 
     /// The date or time of a data field 2 (type G), 4 (F), 6 (I) or 3 (J, seconds of the day).
-    fn date(&self, msb_first: bool) -> DataValue<'a> {
+    pub(crate) fn date(&self, msb_first: bool) -> DataValue<'a> {
         match self.data_field() {
             0x2 => {
                 let [b0, b1, ..] = self.word(2, msb_first).to_le_bytes();
