@@ -282,25 +282,30 @@ impl<'a> Record<'a> {
     }
 
     /// The first `len` (1–8) data bytes as one number, in the telegram's byte order (0 if the
-    /// data is shorter, which a parsed record never is): two overlapping loads, no branch on
-    /// the length but whether it reaches 4.
+    /// data is shorter, which a parsed record never is): two overlapping 4-byte loads or three
+    /// byte loads, whichever fits, without a branch on the length.
     #[inline(always)]
     fn word(&self, len: usize, msb_first: bool) -> u64 {
         let Some(data) = self.data.get(..len) else {
             return 0;
         };
-        let w = match (data.first_chunk::<4>(), data.last_chunk::<4>()) {
-            (Some(lo), Some(hi)) => {
-                u64::from(u32::from_le_bytes(*lo))
-                    | u64::from(u32::from_le_bytes(*hi)) << (8 * (len - 4))
-            }
-            _ => match (data.first(), data.get(len / 2), data.last()) {
-                (Some(&a), Some(&b), Some(&c)) => {
-                    u64::from(a) | u64::from(b) << (8 * (len / 2)) | u64::from(c) << (8 * (len - 1))
-                }
-                _ => 0,
-            },
+        // Both readings, then one selected: whether the width reaches 4 is as likely one way as
+        // the other in a stream of mixed records. A field below 4 bytes loads zeros for the
+        // 4-byte reading.
+        const ZEROS: [u8; 4] = [0; 4];
+        let (lo, hi) = match (data.first_chunk::<4>(), data.last_chunk::<4>()) {
+            (Some(lo), Some(hi)) => (lo, hi),
+            _ => (&ZEROS, &ZEROS),
         };
+        let long = u64::from(u32::from_le_bytes(*lo))
+            | u64::from(u32::from_le_bytes(*hi)) << (8 * len.saturating_sub(4));
+        let short = match (data.first(), data.get(len / 2), data.last()) {
+            (Some(&a), Some(&b), Some(&c)) => {
+                u64::from(a) | u64::from(b) << (8 * (len / 2)) | u64::from(c) << (8 * (len - 1))
+            }
+            _ => 0,
+        };
+        let w = if len >= 4 { long } else { short };
         if msb_first {
             w.swap_bytes() >> (64 - 8 * len)
         } else {
