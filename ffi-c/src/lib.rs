@@ -109,6 +109,20 @@ impl Default for causeway_bytes {
     }
 }
 
+/// Writes `v` to `out` (checked non-NULL).
+///
+/// # Safety
+/// `out` NULL or writable.
+#[cfg(any(feature = "mbus", feature = "translate"))]
+pub(crate) unsafe fn put<T>(out: *mut T, v: T) -> causeway_result {
+    if out.is_null() {
+        return causeway_result::CAUSEWAY_NULL_ARGUMENT;
+    }
+    // SAFETY: checked non-NULL; the caller's output.
+    unsafe { out.write(v) };
+    causeway_result::CAUSEWAY_OK
+}
+
 /// The bytes at `ptr .. ptr + len`, or `None` for a NULL pointer with a non-zero length.
 ///
 /// # Safety

@@ -12,7 +12,7 @@ use causeway_core::{Device, Manufacturer, Medium};
 
 use crate::error::{causeway_error, causeway_result, fail};
 use crate::point::{causeway_point, causeway_point_callback, emit_point, point};
-use crate::{causeway_bytes, decode_into, emit, guard, input, place, storage_size};
+use crate::{causeway_bytes, decode_into, emit, guard, input, place, put, storage_size};
 
 use causeway_result::*;
 
@@ -649,12 +649,8 @@ pub unsafe extern "C" fn causeway_mbus_read_meter_cut_short(
     let Some(m) = (unsafe { m.as_ref() }) else {
         return CAUSEWAY_NULL_ARGUMENT;
     };
-    if out.is_null() {
-        return CAUSEWAY_NULL_ARGUMENT;
-    }
-    // SAFETY: checked non-NULL.
-    unsafe { out.write(m.inner.cut_short()) };
-    CAUSEWAY_OK
+    // SAFETY: the caller's output, NULL or writable.
+    unsafe { put(out, m.inner.cut_short()) }
 }
 
 /// Starts an RSP_UD telegram (CI 72) in `buf`: header with identity `id` (BCD), `manufacturer`,

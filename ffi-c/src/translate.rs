@@ -21,7 +21,7 @@ use crate::causeway_result::{self, *};
 use crate::error::fail;
 use crate::point::{causeway_point, causeway_value, causeway_value_kind, CAUSEWAY_DEVICE_LEN};
 use crate::wpan::{causeway_wpan_keys, fcs_of, Keys};
-use crate::{causeway_bytes, causeway_error, guard, input};
+use crate::{causeway_bytes, causeway_error, guard, input, put};
 
 /// A translator: the map, each map point's last value and the target images. Create with
 /// [`causeway_translator_new`], free with [`causeway_translator_free`].
@@ -363,19 +363,6 @@ unsafe fn with(
             None => CAUSEWAY_NULL_ARGUMENT,
         }
     })
-}
-
-/// Writes `v` to `out` (checked non-NULL).
-///
-/// # Safety
-/// `out` NULL or writable.
-unsafe fn put<T>(out: *mut T, v: T) -> causeway_result {
-    if out.is_null() {
-        return CAUSEWAY_NULL_ARGUMENT;
-    }
-    // SAFETY: checked non-NULL; the caller's output.
-    unsafe { out.write(v) };
-    CAUSEWAY_OK
 }
 
 /// Reads a map from TOML text (`len` bytes of UTF-8) and creates a translator for it in `*out`.
