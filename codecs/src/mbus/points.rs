@@ -19,7 +19,7 @@ use causeway_core::{
 
 use super::app::Body;
 use super::data::DataValue;
-use super::record::{Item, Record, Records};
+use super::record::{has_date_type, Item, Record, Records};
 use super::vif::{describe, VifDesc, VifKind, VifTable, Vife};
 
 /// What one record says: value (scaled exactly), unit, quantity and quality.
@@ -54,8 +54,10 @@ pub fn reading<'a>(record: &Record<'a>, msb_first: bool) -> Reading<'a> {
     // their own; everything else goes to `any_reading`.
     if let ([] | [0x7F | 0xFF, ..], None) = (vifes, record.plain_text) {
         match desc.kind {
-            VifKind::TimePoint => return time_point_reading(record, desc, vifes, msb_first),
-            VifKind::Factor => {}
+            VifKind::TimePoint if has_date_type(record.data_field()) => {
+                return time_point_reading(record, desc, msb_first)
+            }
+            VifKind::TimePoint | VifKind::Factor => {}
             kind => {
                 if let Some(i) = record.integer(msb_first) {
                     return Reading {
@@ -98,17 +100,9 @@ fn real_value(f: f32, exponent: i16, offset: Option<i16>) -> Value<'static> {
     }
 }
 
-/// [`reading`] of a date or time VIF without VIFEs that change it.
+/// [`reading`] of a date or time VIF over a field of a date type, without VIFEs that change it.
 #[inline(never)]
-fn time_point_reading<'a>(
-    record: &Record<'a>,
-    desc: VifDesc,
-    vifes: &[u8],
-    msb_first: bool,
-) -> Reading<'a> {
-    if !matches!(record.data_field(), 0x2 | 0x3 | 0x4 | 0x6) {
-        return any_reading(*record, desc, vifes, msb_first);
-    }
+fn time_point_reading<'a>(record: &Record<'a>, desc: VifDesc, msb_first: bool) -> Reading<'a> {
     let (value, quality) = match time_value(record.date(msb_first)) {
         Some(v) => (v, Quality::GOOD),
         None => (Value::Null, Quality::bad(Reason::InvalidEncoding, None)),

@@ -112,6 +112,12 @@ pub const fn data_len(data_field: u8) -> Option<usize> {
     }
 }
 
+/// Whether a data field has a date or time type under a date VIF: 2 (type G), 3 (J), 4 (F),
+/// 6 (I).
+pub(crate) const fn has_date_type(data_field: u8) -> bool {
+    matches!(data_field, 0x2 | 0x3 | 0x4 | 0x6)
+}
+
 /// Length of the data after an LVAR byte (EN 13757-3 §6.3.3), `None` for reserved codes.
 pub const fn lvar_len(lvar: u8) -> Option<usize> {
     Some(match lvar {
@@ -222,7 +228,7 @@ impl<'a> Record<'a> {
     pub(crate) fn decode(&self, msb_first: bool, time_point: bool) -> DataValue<'a> {
         match self.data_field() {
             0x0 | 0x8 => DataValue::None,
-            0x2 | 0x3 | 0x4 | 0x6 if time_point => self.date(msb_first),
+            code if time_point && has_date_type(code) => self.date(msb_first),
             0x5 => DataValue::Real(self.real(msb_first)),
             0xD => self.lvar_value(),
             0x1..=0x4 | 0x6 | 0x7 | 0x9..=0xC | 0xE => match self.integer(msb_first) {
